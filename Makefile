@@ -1,0 +1,60 @@
+# One task runner for developers and CI alike.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+REFERENCE ?= ../shared/reference/southampton-rdhp-scorecard-2024-05.tsv
+export DEBUG ?= 1
+
+.PHONY: run test lint format bench install assets migrate seed serve clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/govuk/portal.css: node_modules/.package-lock.json static/scss/portal.scss
+	npm run --silent build
+
+assets: static/govuk/portal.css
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --no-input
+
+seed: migrate
+	$(PY) manage.py load_demo
+	@if [ -f "$(REFERENCE)" ]; then $(PY) manage.py import_scorecard "$(REFERENCE)"; \
+	else echo "Reference scorecard not found at $(REFERENCE): skipping import."; fi
+
+run: install assets seed
+	@if [ -n "$$REDIS_URL" ]; then \
+		PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile.dev; \
+	else \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT); \
+	fi
+
+test: export DEBUG = 0
+test: install assets
+	$(VENV)/bin/pytest -n 2 --dist loadgroup
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	DEBUG=0 $(PY) -m bench
+
+clean:
+	rm -rf $(VENV) node_modules static/govuk var/staticfiles

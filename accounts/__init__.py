@@ -1,0 +1,1 @@
+"""People and partner organisations: who may do what is decided in portal.permissions."""

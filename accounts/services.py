@@ -1,0 +1,85 @@
+"""Writes about people and organisations: the demo set-up and assigning measures to owners."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.models import Organisation, Role, User
+
+DEMO_ORGANISATIONS = [
+    # name, short name, sources, default owner of national datasets
+    ("Hampshire and Isle of Wight Constabulary", "Police", ["Police"], False),
+    (
+        "Integrated Commissioning Unit",
+        "ICU",
+        ["ICU", "Home Office", "ONS", "NDTMS", "Not yet identified"],
+        True,
+    ),
+    ("Office of the Police and Crime Commissioner", "OPCC", ["OPCC"], False),
+]
+
+DEMO_USERS = [
+    # username, role, organisation short name, full name
+    ("lead.police", Role.DATA_LEAD, "Police", "Pat Police-Lead"),
+    ("lead.icu", Role.DATA_LEAD, "ICU", "Indira ICU-Lead"),
+    ("lead.opcc", Role.DATA_LEAD, "OPCC", "Omar OPCC-Lead"),
+    ("approver", Role.APPROVER, "ICU", "Alex Approver"),
+    ("board", Role.BOARD_MEMBER, None, "Bea Board-Member"),
+    ("admin", Role.ADMIN, None, "Ada Admin"),
+]
+
+
+@dataclass
+class DemoSummary:
+    organisations: int
+    users: int
+    measures_assigned: int
+
+
+@transaction.atomic
+def demo_load(password: str) -> DemoSummary:
+    """Create the contract's demo organisations and accounts; safe to run again."""
+    organisations = {}
+    for name, short_name, sources, default_owner in DEMO_ORGANISATIONS:
+        organisation, _ = Organisation.objects.update_or_create(
+            short_name=short_name,
+            defaults={
+                "name": name,
+                "sources": "\n".join(sources),
+                "is_default_owner": default_owner,
+            },
+        )
+        organisations[short_name] = organisation
+    for username, role, short_name, full_name in DEMO_USERS:
+        first, _, last = full_name.partition(" ")
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "role": role,
+                "organisation": organisations.get(short_name or ""),
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.org",
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
+            },
+        )
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return DemoSummary(len(organisations), len(DEMO_USERS), measures_assign_by_source())
+
+
+def measures_assign_by_source() -> int:
+    """Give every measure without an owner to the organisation its source names."""
+    from scorecard.models import Measure
+    from scorecard.services import organisation_for_source
+
+    organisations = list(Organisation.objects.all())
+    assigned = 0
+    for measure in Measure.objects.filter(organisation__isnull=True):
+        owner = organisation_for_source(measure.source, organisations)
+        if owner is not None:
+            measure.organisation = owner
+            measure.save(update_fields=["organisation"])
+            assigned += 1
+    return assigned

@@ -1,0 +1,116 @@
+"""Who may do what: the one rule set that views, the API and the admin all ask.
+
+Roles are data, not scattered `if`s: each action maps to a rule taking the user and, where the
+answer depends on it, the object (a measure or a submission).
+"""
+
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
+
+from django.urls import reverse
+
+from accounts.models import Role
+
+Action = Literal[
+    "view_scorecard",
+    "view_unapproved",
+    "enter_values",
+    "submit_for_measure",
+    "view_submission",
+    "edit_submission",
+    "review_submissions",
+    "approve_submission",
+    "publish_edition",
+    "manage_catalogue",
+]
+
+
+class SubmissionLike(Protocol):
+    organisation_id: int | None
+    status: str
+
+    def was_prepared_by(self, user: Any) -> bool: ...
+
+
+def _role(user: Any) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    return str(user.role)
+
+
+def _is(*roles: str) -> Callable[[Any, Any], bool]:
+    return lambda user, obj: _role(user) in roles
+
+
+def _lead_of(user: Any, organisation_id: int | None) -> bool:
+    return (
+        _role(user) == Role.DATA_LEAD
+        and organisation_id is not None
+        and user.organisation_id == organisation_id
+    )
+
+
+def _may_view_submission(user: Any, submission: SubmissionLike) -> bool:
+    return _role(user) in (Role.APPROVER, Role.ADMIN) or _lead_of(user, submission.organisation_id)
+
+
+def _may_edit_submission(user: Any, submission: SubmissionLike) -> bool:
+    return _lead_of(user, submission.organisation_id) and submission.status in (
+        "draft",
+        "sent_back",
+    )
+
+
+def _may_approve(user: Any, submission: SubmissionLike) -> bool:
+    # Segregation of duties: whoever created or edited a return never signs it off.
+    return _role(user) in (Role.APPROVER, Role.ADMIN) and not submission.was_prepared_by(user)
+
+
+RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "view_scorecard": _is(Role.DATA_LEAD, Role.APPROVER, Role.BOARD_MEMBER, Role.ADMIN),
+    "view_unapproved": _is(Role.DATA_LEAD, Role.APPROVER, Role.ADMIN),
+    "enter_values": _is(Role.DATA_LEAD),
+    "submit_for_measure": lambda user, measure: _lead_of(user, measure.organisation_id),
+    "view_submission": _may_view_submission,
+    "edit_submission": _may_edit_submission,
+    "review_submissions": _is(Role.APPROVER, Role.ADMIN),
+    "approve_submission": _may_approve,
+    "publish_edition": _is(Role.APPROVER, Role.ADMIN),
+    "manage_catalogue": _is(Role.ADMIN),
+}
+
+
+def can(user: Any, action: Action, obj: Any = None) -> bool:
+    """True when `user` may perform `action` (on `obj`, for object-level actions)."""
+    return RULES[action](user, obj)
+
+
+def role_of(user: Any) -> str | None:
+    return _role(user)
+
+
+NAVIGATION: list[tuple[str, str, Action]] = [
+    ("Your figures", "submissions:home", "enter_values"),
+    ("Approvals", "submissions:queue", "review_submissions"),
+    ("Scorecard", "scorecard:live", "view_scorecard"),
+    ("Editions", "scorecard:editions", "view_scorecard"),
+    ("Admin", "admin:index", "manage_catalogue"),
+]
+
+
+def navigation_for(user: Any, path: str) -> list[dict[str, object]]:
+    """The service navigation a user's role gives them; URLs not built yet are left out."""
+    from django.urls import NoReverseMatch
+
+    items: list[dict[str, object]] = []
+    for label, url_name, action in NAVIGATION:
+        if not can(user, action):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": path.startswith(url)})
+    return items

@@ -1,0 +1,16 @@
+"""The portal's URLs: pages by app, the JSON API under /api/v1/, Django's auth under /accounts/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("scorecard/", include("scorecard.urls")),
+    path("submissions/", include("submissions.urls")),
+    path("api/v1/", include("portal.api_urls")),
+]

@@ -1,0 +1,1 @@
+"""The measure catalogue, approved data, the computed live scorecard and its published editions."""

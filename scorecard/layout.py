@@ -1,0 +1,419 @@
+"""Reading and writing the scorecard document layout that partnerships publish (TSV, CSV, XLSX),
+and its JSON form.
+
+The layout, as councils actually produce it: a preamble (title, the edition's date line such as
+`May-2024`, a description, a note on periods), then a header row naming the local area
+(`Southampton value`), then one row per measure. Merged cells arrive as blanks ("same as above"),
+a row may have lost its priority-area cell so that every field sits one column to the left,
+`No Value` stands for a missing figure, and status notes sit in the sparkline column.
+"""
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from scorecard.compute import (
+    Comparison,
+    Direction,
+    at_precision,
+    decimal_places_of,
+    format_value,
+)
+
+NO_VALUE = "No Value"
+FORMATS = ("tsv", "csv", "xlsx", "json")
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class LayoutError(ValueError):
+    """The document is not in the scorecard layout; the message says where and why."""
+
+
+@dataclass
+class DocumentRow:
+    number: int
+    priority_area: str
+    commitment: str
+    measure: str
+    unit: str
+    source: str
+    latest_period: str | None
+    note: str
+    local_value: Decimal | None
+    england_value: Decimal | None
+    direction: str
+    compared: str
+    local_places: int = 0
+    england_places: int = 0
+    series: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "priority_area": self.priority_area,
+            "commitment": self.commitment,
+            "measure": self.measure,
+            "unit": self.unit,
+            "source": self.source,
+            "latest_period": self.latest_period,
+            "note": self.note or None,
+            "local_value": json_number(self.local_value, self.local_places),
+            "england_value": json_number(self.england_value, self.england_places),
+            "direction": self.direction,
+            "compared": self.compared,
+            "series": self.series,
+        }
+
+
+@dataclass
+class ScorecardDocument:
+    title: str
+    edition: str | None
+    area: str
+    rows: list[DocumentRow]
+    description: str = ""
+    period_note: str = ""
+    computed_at: datetime | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "edition": self.edition,
+            "area": self.area,
+            "computed_at": self.computed_at.isoformat() if self.computed_at else None,
+            "rows": [row.as_json() for row in self.rows],
+        }
+
+
+def json_number(value: Decimal | None, places: int | None = None) -> int | float | None:
+    """A figure for JSON: a whole number stays an int, otherwise a float (at `places` if given)."""
+    if value is None:
+        return None
+    if places is not None:
+        value = at_precision(value, places)
+        return int(value) if places == 0 else float(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def parse_edition_date(text: str) -> date | None:
+    """`May-2024`, `May 2024`, `June-2024` → the first of that month; anything else → None."""
+    match = re.fullmatch(r"\s*([A-Za-z]{3,9})[\s\-/]+(\d{4})\s*", text)
+    if not match:
+        return None
+    month = MONTHS.get(match.group(1)[:3].lower())
+    return date(int(match.group(2)), month, 1) if month else None
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+def read_cells(path: Path) -> list[list[str]]:
+    """The document's cells as text, whatever its format."""
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix == "xlsx":
+        return _read_xlsx(path.read_bytes())
+    if suffix not in ("tsv", "csv", "txt"):
+        raise LayoutError(f"{path.name}: a scorecard must be a .tsv, .csv or .xlsx file.")
+    text = path.read_bytes().decode("utf-8-sig")
+    delimiter = "\t" if suffix in ("tsv", "txt") else ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise LayoutError(f"The file is not a readable XLSX workbook ({exc}).") from exc
+    sheet = workbook.worksheets[0]
+    rows = []
+    for values in sheet.iter_rows(values_only=True):
+        rows.append(["" if v is None else _cell_text(v) for v in values])
+    workbook.close()
+    return rows
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.1f}"
+    return str(value)
+
+
+def _is_header(cells: list[str]) -> bool:
+    lowered = [c.strip().lower() for c in cells]
+    return "priority area" in lowered and "measure" in lowered
+
+
+def _area_from_header(cells: list[str]) -> str:
+    for cell in cells:
+        match = re.fullmatch(r"\s*(.+?)\s+value\s*", cell, flags=re.IGNORECASE)
+        if match and match.group(1).lower() != "england":
+            return match.group(1)
+    raise LayoutError("The header row does not name the local area (e.g. 'Southampton value').")
+
+
+def _measure_number(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text.isdigit() and int(text) > 0 else None
+
+
+def _decimal(text: str, row: int, column: str) -> Decimal | None:
+    text = text.strip().replace(",", "")
+    if not text or text.lower() == NO_VALUE.lower():
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise LayoutError(f"Row {row}: {column} '{text}' is not a number or 'No Value'.") from None
+    if not value.is_finite():
+        raise LayoutError(f"Row {row}: {column} '{text}' is not a finite number.")
+    return value
+
+
+def parse_document(cells: list[list[str]]) -> ScorecardDocument:
+    """Turn a document's cells into a ScorecardDocument, filling merged cells from above."""
+    header_at = next((i for i, row in enumerate(cells) if _is_header(row)), None)
+    if header_at is None:
+        raise LayoutError(
+            "No header row found: expected a row with 'Priority area', 'Commitment', 'Measure'…"
+        )
+    preamble = [" ".join(c.strip() for c in row if c.strip()) for row in cells[:header_at]]
+    preamble = [line for line in preamble if line]
+    edition_at = next((i for i, line in enumerate(preamble) if parse_edition_date(line)), None)
+    if edition_at is None:
+        raise LayoutError("No edition date line (such as 'May-2024') found above the header row.")
+    title = " ".join(preamble[:edition_at]) or "Scorecard"
+    after = preamble[edition_at + 1 :]
+    description, period_note = (
+        (" ".join(after[:-1]), after[-1]) if len(after) > 1 else (" ".join(after), "")
+    )
+    area = _area_from_header(cells[header_at])
+
+    rows: list[DocumentRow] = []
+    priority_area = commitment = ""
+    for offset, raw in enumerate(cells[header_at + 1 :], start=header_at + 2):
+        if not any(c.strip() for c in raw):
+            continue
+        number_at = next(
+            (i for i in range(min(3, len(raw))) if _measure_number(raw[i]) is not None), None
+        )
+        if number_at is None:
+            raise LayoutError(f"Row {offset}: no measure number in the first three columns.")
+        leading = [c.strip() for c in raw[:number_at]]
+        # Two leading cells: priority area and commitment. One: the priority-area cell was merged
+        # away and the row shifted left, so the one cell is the commitment.
+        if len(leading) == 2:
+            priority_area = leading[0] or priority_area
+            commitment = leading[1] or commitment
+        elif len(leading) == 1:
+            commitment = leading[0] or commitment
+        fields = [c.strip() for c in raw[number_at:]] + [""] * 10
+        number = int(fields[0])
+        if not priority_area or not commitment:
+            raise LayoutError(f"Row {offset}: measure {number} has no priority area or commitment.")
+        period = fields[4]
+        direction, compared = fields[8] or Direction.UNKNOWN.value, fields[9]
+        if direction not in {d.value for d in Direction}:
+            raise LayoutError(f"Row {offset}: direction '{direction}' is not one of ↑ ↓ ↔ ×.")
+        if compared not in {c.value for c in Comparison}:
+            raise LayoutError(
+                f"Row {offset}: comparison '{compared}' is not Higher, Lower, Similar or "
+                "Not Comparable."
+            )
+        rows.append(
+            DocumentRow(
+                number=number,
+                priority_area=priority_area,
+                commitment=commitment,
+                measure=fields[1],
+                unit=fields[2],
+                source=fields[3],
+                latest_period=None if not period or period.lower() == NO_VALUE.lower() else period,
+                note=fields[5],
+                local_value=_decimal(fields[6], offset, f"{area} value"),
+                england_value=_decimal(fields[7], offset, "England value"),
+                local_places=_places(fields[6]),
+                england_places=_places(fields[7]),
+                direction=direction,
+                compared=compared,
+            )
+        )
+    if not rows:
+        raise LayoutError("The document has a header row but no measures below it.")
+    numbers = [r.number for r in rows]
+    if len(set(numbers)) != len(numbers):
+        raise LayoutError("Measure numbers repeat: each measure must appear once.")
+    return ScorecardDocument(
+        title=title,
+        edition=preamble[edition_at],
+        area=area,
+        rows=rows,
+        description=description,
+        period_note=period_note,
+    )
+
+
+def _places(text: str) -> int:
+    text = text.strip().replace(",", "")
+    if not text or text.lower() == NO_VALUE.lower():
+        return 0
+    return decimal_places_of(text)
+
+
+def read_document(path: Path) -> ScorecardDocument:
+    return parse_document(read_cells(path))
+
+
+# Writing -----------------------------------------------------------------------------------------
+
+
+def header_row(area: str) -> list[str]:
+    return [
+        "Priority area",
+        "Commitment",
+        "Measure",
+        "Unit",
+        "Source",
+        "Latest time period",
+        f"{area} Sparkline",
+        f"{area} value",
+        "England value",
+        "Direction of travel (last 2 time periods)",
+        "Compared to England value",
+        "",
+    ]
+
+
+def _preamble(doc: ScorecardDocument) -> list[list[str]]:
+    lines = ["", "", doc.title, "", doc.edition or "Live", "", doc.description, ""]
+    if doc.period_note:
+        lines += [doc.period_note, ""]
+    return [[line] for line in lines]
+
+
+def table_rows(doc: ScorecardDocument) -> list[list[str | Decimal | None]]:
+    """Body rows in the layout; a repeated priority area or commitment is left blank, as merged
+    cells are when a spreadsheet is saved as text."""
+    out: list[list[str | Decimal | None]] = []
+    previous_priority = previous_commitment = None
+    for row in doc.rows:
+        new_priority = row.priority_area != previous_priority
+        new_commitment = new_priority or row.commitment != previous_commitment
+        out.append(
+            [
+                row.priority_area if new_priority else "",
+                row.commitment if new_commitment else "",
+                str(row.number),
+                row.measure,
+                row.unit,
+                row.source,
+                row.latest_period or NO_VALUE,
+                row.note,
+                row.local_value,
+                row.england_value,
+                row.direction,
+                row.compared,
+            ]
+        )
+        previous_priority, previous_commitment = row.priority_area, row.commitment
+    return out
+
+
+def _text_cell(value: str | Decimal | None, places: int) -> str:
+    if isinstance(value, Decimal) or value is None:
+        return format_value(value, places)
+    return value
+
+
+def neutralise(text: str) -> str:
+    """Stop a spreadsheet from reading text as a formula (CSV/XLSX injection)."""
+    return "'" + text if text.startswith(DANGEROUS_PREFIXES) else text
+
+
+def _text_rows(doc: ScorecardDocument, *, safe: bool) -> list[list[str]]:
+    rows = []
+    for row, cells in zip(doc.rows, table_rows(doc), strict=True):
+        text = [
+            _text_cell(cell, row.local_places if i == 8 else row.england_places)
+            for i, cell in enumerate(cells)
+        ]
+        rows.append([neutralise(c) if safe and i not in (8, 9) else c for i, c in enumerate(text)])
+    return rows
+
+
+def write_delimited(doc: ScorecardDocument, delimiter: str, *, safe: bool) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    if delimiter == "\t":
+        # The published text layout: unquoted, as the spreadsheet saves it.
+        lines = [row[0] for row in _preamble(doc)]
+        lines.append("\t".join(header_row(doc.area)))
+        lines += ["\t".join(row) for row in _text_rows(doc, safe=False)]
+        return "\n".join(lines)
+    for line in _preamble(doc):
+        writer.writerow([neutralise(line[0])] if safe and line[0] else line)
+    writer.writerow(header_row(doc.area))
+    writer.writerows(_text_rows(doc, safe=safe))
+    return buffer.getvalue()
+
+
+def write_xlsx(doc: ScorecardDocument) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = (doc.edition or "Live scorecard")[:31]
+    for line in _preamble(doc):
+        sheet.append([neutralise(line[0]) if line[0] else None])
+    sheet.append(header_row(doc.area)[:-1])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row, cells in zip(doc.rows, table_rows(doc), strict=True):
+        values: list[Any] = []
+        for i, cell in enumerate(cells):
+            if i in (8, 9):
+                values.append(NO_VALUE if cell is None else cell)
+            else:
+                values.append(neutralise(str(cell)) if cell else None)
+        sheet.append(values)
+        for column, places in ((9, row.local_places), (10, row.england_places)):
+            target = sheet.cell(row=sheet.max_row, column=column)
+            if isinstance(target.value, Decimal):
+                target.value = float(target.value)
+                target.number_format = "0" if places == 0 else "0." + "0" * places
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_json(doc: ScorecardDocument) -> str:
+    return json.dumps(doc.as_json(), ensure_ascii=False, indent=2)
+
+
+def render(doc: ScorecardDocument, fmt: str) -> bytes:
+    """The document in a format of FORMATS; CSV and XLSX are neutralised against formulas."""
+    if fmt == "tsv":
+        return write_delimited(doc, "\t", safe=False).encode()
+    if fmt == "csv":
+        return write_delimited(doc, ",", safe=True).encode("utf-8-sig")
+    if fmt == "xlsx":
+        return write_xlsx(doc)
+    if fmt == "json":
+        return write_json(doc).encode()
+    raise LayoutError(f"Unknown format '{fmt}': use one of {', '.join(FORMATS)}.")

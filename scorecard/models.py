@@ -1,0 +1,284 @@
+"""The scorecard's domain: catalogue (priority areas, commitments, measures), areas, reporting
+periods, approved data points with their history, computed live rows and frozen editions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from scorecard.compute import Comparison, Direction, Polarity, ValueKind
+from scorecard.periods import Period, PeriodType
+
+
+class AreaKind(models.TextChoices):
+    LOCAL = "local", "Local area"
+    ENGLAND = "england", "England"
+    REGION = "region", "Region"
+    COMPARATOR = "comparator", "Comparator area"
+
+
+class Area(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=AreaKind.choices)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            # The live scorecard is about one local area and compares it with one England.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind__in=["local", "england"]),
+                name="one_local_area_and_one_england",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriorityArea(models.Model):
+    name = models.CharField(max_length=300, unique=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commitment(models.Model):
+    priority_area = models.ForeignKey(
+        PriorityArea, on_delete=models.PROTECT, related_name="commitments"
+    )
+    name = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority_area", "name"], name="commitment_unique_in_priority_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measure(models.Model):
+    number = models.PositiveIntegerField(
+        unique=True, help_text="Row number shown on the scorecard."
+    )
+    code = models.SlugField(
+        max_length=60, unique=True, help_text="Stable identifier used in files and the API."
+    )
+    name = models.TextField()
+    definition = models.TextField(blank=True)
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="measures")
+    unit = models.CharField(max_length=120, help_text="As written on the scorecard.")
+    value_kind = models.CharField(
+        max_length=20, choices=[(k.value, k.value.title()) for k in ValueKind]
+    )
+    period_type = models.CharField(
+        max_length=20,
+        choices=[(t.value, t.value.replace("_", " ").capitalize()) for t in PeriodType],
+    )
+    source = models.CharField(max_length=120)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        help_text="The partner responsible for submitting this measure's figures.",
+    )
+    comparable_with_england = models.BooleanField(default=True)
+    polarity = models.CharField(
+        max_length=20,
+        choices=[
+            (Polarity.HIGHER_IS_BETTER.value, "Higher is better"),
+            (Polarity.LOWER_IS_BETTER.value, "Lower is better"),
+            (Polarity.NO_JUDGEMENT.value, "No judgement"),
+        ],
+        default=Polarity.NO_JUDGEMENT.value,
+    )
+    decimal_places = models.PositiveSmallIntegerField(default=0)
+    status_note = models.CharField(
+        max_length=200, blank=True, help_text="e.g. 'New data flows being established'."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(decimal_places__lte=6), name="measure_places_lte_6")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    @property
+    def kind(self) -> ValueKind:
+        return ValueKind(self.value_kind)
+
+    @property
+    def periods_of(self) -> PeriodType:
+        return PeriodType(self.period_type)
+
+
+class ReportingPeriod(models.Model):
+    """A period figures are reported for; one row per distinct period, shared by all measures."""
+
+    period_type = models.CharField(
+        max_length=20, choices=Measure._meta.get_field("period_type").choices
+    )
+    start = models.DateField()
+    end = models.DateField()
+    label = models.CharField(max_length=40, unique=True)
+    due = models.DateField(
+        null=True, blank=True, help_text="When partners' figures for this period are due."
+    )
+
+    class Meta:
+        ordering = ["end", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["period_type", "start", "end"], name="period_unique"),
+            models.CheckConstraint(condition=Q(start__lte=models.F("end")), name="period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def period(self) -> Period:
+        return Period(PeriodType(self.period_type), self.start, self.end)
+
+    @classmethod
+    def for_period(cls, period: Period) -> "ReportingPeriod":
+        obj, _ = cls.objects.get_or_create(
+            period_type=period.type.value,
+            start=period.start,
+            end=period.end,
+            defaults={"label": period.label},
+        )
+        return obj
+
+
+class DataPoint(models.Model):
+    """An approved figure. A correction adds a new version; earlier versions are kept."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="data_points")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="data_points")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    numerator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    origin = models.CharField(
+        max_length=80, help_text="Where the figure came from, e.g. 'import May-2024'."
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["measure", "area", "period__end", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "area", "period"],
+                condition=Q(is_current=True),
+                name="one_current_value_per_measure_area_period",
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "area", "period", "version"], name="data_point_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                name="data_point_denominator_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["measure", "is_current"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number} {self.area} {self.period}: {self.value} (v{self.version})"
+
+
+class ScorecardRow(models.Model):
+    """The live scorecard's computed row for a measure, stamped with the data it came from."""
+
+    measure = models.OneToOneField(Measure, on_delete=models.CASCADE, related_name="row")
+    latest_period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    local_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    england_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    direction = models.CharField(
+        max_length=1, choices=[(d.value, d.name.title()) for d in Direction]
+    )
+    compared = models.CharField(max_length=20, choices=[(c.value, c.value) for c in Comparison])
+    series = models.JSONField(default=list, help_text="[{period, value}], oldest first.")
+    data_version = models.BigIntegerField(
+        default=0, help_text="Highest data point id this row was computed from."
+    )
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Row for measure {self.measure_id}"
+
+
+class Edition(models.Model):
+    """A published scorecard, frozen: its rows are copies, never recomputed."""
+
+    name = models.CharField(max_length=40, unique=True, help_text="e.g. 'May-2024'.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    period_note = models.TextField(blank=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="editions")
+    edition_date = models.DateField(help_text="The month the edition speaks for.")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-edition_date", "-published_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EditionRow(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="rows")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="edition_rows"
+    )
+    number = models.PositiveIntegerField()
+    priority_area = models.CharField(max_length=300)
+    commitment = models.TextField()
+    measure_name = models.TextField()
+    unit = models.CharField(max_length=120)
+    source = models.CharField(max_length=120)
+    latest_period = models.CharField(max_length=40, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    local_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    england_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    decimal_places = models.PositiveSmallIntegerField(default=0)
+    england_decimal_places = models.PositiveSmallIntegerField(default=0)
+    direction = models.CharField(max_length=1)
+    compared = models.CharField(max_length=20)
+    series = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["edition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="edition_row_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition_id} row {self.number}"

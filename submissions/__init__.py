@@ -1,0 +1,1 @@
+"""Partners' returns of figures, their validation and their sign-off."""

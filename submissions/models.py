@@ -1,0 +1,135 @@
+"""A submission (a partner's return of figures), its values and its append-only audit trail."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    SENT_BACK = "sent_back", "Sent back"
+
+
+class Channel(models.TextChoices):
+    FORM = "form", "Form"
+    UPLOAD = "upload", "File upload"
+    API = "api", "API"
+    COMMAND = "command", "Command line"
+
+
+class Submission(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="submissions"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.FORM)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="submissions_edited",
+        blank=True,
+        help_text="Everyone who created or changed the return; none of them may approve it.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("created_by")),
+                name="submission_not_decided_by_creator",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(decided_by__isnull=False),
+                name="approved_submission_has_approver",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Submission {self.pk} ({self.get_status_display()})"
+
+    def was_prepared_by(self, user: Any) -> bool:
+        if user.pk == self.created_by_id:
+            return True
+        return self.editors.filter(pk=user.pk).exists()
+
+
+class SubmittedValue(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
+    row = models.PositiveIntegerField(help_text="Row of the file or form it came from.")
+    measure = models.ForeignKey("scorecard.Measure", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey("scorecard.Area", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(
+        "scorecard.ReportingPeriod", on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    numerator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    note = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    data_point = models.OneToOneField(
+        "scorecard.DataPoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submitted_value",
+        help_text="The approved data point this value became.",
+    )
+
+    class Meta:
+        ordering = ["submission", "row"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "measure", "area", "period"],
+                name="submitted_value_once_per_submission",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.period_id}: {self.value}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what to a submission; never updated or deleted."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        EDIT = "edit", "Edited"
+        SUBMIT = "submit", "Submitted"
+        APPROVE = "approve", "Approved"
+        SEND_BACK = "send_back", "Sent back"
+        CORRECT = "correct", "Corrected an approved value"
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
