@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_tables2",
     "django_filters",
     "import_export",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    "portal",
     "accounts",
     "scorecard",
     "submissions",
@@ -198,9 +200,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+FORM_RENDERER = "portal.renderers.GovukFormRenderer"
 DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
 
-# Content Security Policy (django-csp 4): same-origin only; GOV.UK Frontend's module script is a file.
+# Content Security Policy (django-csp 4): same-origin only; scripts and styles are static files.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -4,6 +4,7 @@ Every function here issues a fixed number of queries however many measures there
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -22,15 +23,19 @@ def editions() -> QuerySet[Edition]:
     )
 
 
-def live_rows() -> list[ScorecardRow]:
-    """The computed row of every active measure, in scorecard order (missing rows are blank)."""
-    measures = list(
-        Measure.objects.filter(active=True)
+def live_rows(measures: QuerySet[Measure] | None = None) -> list[ScorecardRow]:
+    """The computed row of every active measure, in scorecard order (missing rows are blank).
+
+    `measures` narrows the rows (the page's filters); by default every measure.
+    """
+    queryset = Measure.objects.all() if measures is None else measures
+    measures_list = list(
+        queryset.filter(active=True)
         .select_related("commitment__priority_area", "row__latest_period", "organisation")
         .order_by("number")
     )
     rows = []
-    for measure in measures:
+    for measure in measures_list:
         row = getattr(measure, "row", None)
         if row is None:
             row = ScorecardRow(
@@ -42,6 +47,15 @@ def live_rows() -> list[ScorecardRow]:
         row.measure = measure
         rows.append(row)
     return rows
+
+
+def england_places(value: Decimal | None, places: int) -> int:
+    """England's figures come from national releases that may carry more precision than the
+    measure shows locally; keep what they carry rather than round it away."""
+    if value is None:
+        return places
+    exponent = value.normalize().as_tuple().exponent
+    return max(places, -exponent if isinstance(exponent, int) else 0)
 
 
 def document_row(row: ScorecardRow) -> DocumentRow:
@@ -58,7 +72,7 @@ def document_row(row: ScorecardRow) -> DocumentRow:
         local_value=row.local_value,
         england_value=row.england_value,
         local_places=measure.decimal_places,
-        england_places=measure.decimal_places,
+        england_places=england_places(row.england_value, measure.decimal_places),
         direction=row.direction,
         compared=row.compared,
         series=row.series,
@@ -126,6 +140,16 @@ class RowChange:
 COMPARED_FIELDS = ("latest_period", "local_value", "england_value", "direction", "compared")
 
 
+def changed_fields(before: DocumentRow | None, after: DocumentRow | None) -> tuple[str, ...]:
+    """What differs between a measure's row in two scorecards: the names of COMPARED_FIELDS, or
+    ("added",) / ("removed",) when the row is in only one of them. The one rule for "changed"."""
+    if before is None:
+        return ("added",)
+    if after is None:
+        return ("removed",)
+    return tuple(f for f in COMPARED_FIELDS if getattr(before, f) != getattr(after, f))
+
+
 def changes_between(before: ScorecardDocument, after: ScorecardDocument) -> list[RowChange]:
     """Rows whose values, periods or arrows differ between two scorecards, in number order."""
     old = {r.number: r for r in before.rows}
@@ -133,10 +157,7 @@ def changes_between(before: ScorecardDocument, after: ScorecardDocument) -> list
     changes = []
     for number in sorted(old.keys() | new.keys()):
         a, b = old.get(number), new.get(number)
-        if a is None or b is None:
-            fields: tuple[str, ...] = ("added",) if a is None else ("removed",)
-        else:
-            fields = tuple(f for f in COMPARED_FIELDS if getattr(a, f) != getattr(b, f))
+        fields = changed_fields(a, b)
         if fields:
             named = b if b is not None else a
             assert named is not None

@@ -1,0 +1,90 @@
+"""Shared fixtures: personas (a data lead of the owning organisation, a lead of another, an
+approver, a board member, an admin, anonymous) and the reference scorecard."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import Role
+from tests.factories import OrganisationFactory, UserFactory
+
+REPO = Path(__file__).resolve().parent.parent
+REFERENCE = REPO.parent / "shared" / "reference" / "southampton-rdhp-scorecard-2024-05.tsv"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def reference_path() -> Path:
+    if not REFERENCE.exists():
+        pytest.skip(f"reference scorecard not found at {REFERENCE}")
+    return REFERENCE
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(
+        name="Hampshire and Isle of Wight Constabulary", short_name="Police", sources="Police"
+    )
+
+
+@pytest.fixture
+def icu(db):
+    return OrganisationFactory(
+        name="Integrated Commissioning Unit",
+        short_name="ICU",
+        sources="ICU\nHome Office\nONS",
+        is_default_owner=True,
+    )
+
+
+@pytest.fixture
+def other_organisation(db):
+    return OrganisationFactory(
+        name="Office of the Police and Crime Commissioner", short_name="OPCC", sources="OPCC"
+    )
+
+
+@pytest.fixture
+def lead(organisation):
+    return UserFactory(username="lead.police", role=Role.DATA_LEAD, organisation=organisation)
+
+
+@pytest.fixture
+def other_lead(other_organisation):
+    return UserFactory(username="lead.opcc", role=Role.DATA_LEAD, organisation=other_organisation)
+
+
+@pytest.fixture
+def approver(icu):
+    return UserFactory(username="approver", role=Role.APPROVER, organisation=icu)
+
+
+@pytest.fixture
+def second_approver(icu):
+    return UserFactory(username="approver2", role=Role.APPROVER, organisation=icu)
+
+
+@pytest.fixture
+def board(db):
+    return UserFactory(username="board", role=Role.BOARD_MEMBER)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def imported(db, organisation, icu, other_organisation, reference_path):
+    """The reference scorecard imported, with the contract's three organisations present."""
+    call_command("import_scorecard", str(reference_path), stdout=io.StringIO())
