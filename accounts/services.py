@@ -18,7 +18,7 @@ DEMO_ORGANISATIONS = [
     ("Office of the Police and Crime Commissioner", "OPCC", ["OPCC"], False),
 ]
 
-DEMO_USERS = [
+DEMO_USERS: list[tuple[str, Role, str | None, str]] = [
     # username, role, organisation short name, full name
     ("lead.police", Role.DATA_LEAD, "Police", "Pat Police-Lead"),
     ("lead.icu", Role.DATA_LEAD, "ICU", "Indira ICU-Lead"),
@@ -39,7 +39,7 @@ class DemoSummary:
 @transaction.atomic
 def demo_load(password: str) -> DemoSummary:
     """Create the contract's demo organisations and accounts; safe to run again."""
-    organisations = {}
+    organisations: dict[str, Organisation] = {}
     for name, short_name, sources, default_owner in DEMO_ORGANISATIONS:
         organisation, _ = Organisation.objects.update_or_create(
             short_name=short_name,
@@ -50,13 +50,13 @@ def demo_load(password: str) -> DemoSummary:
             },
         )
         organisations[short_name] = organisation
-    for username, role, short_name, full_name in DEMO_USERS:
+    for username, role, member_of, full_name in DEMO_USERS:
         first, _, last = full_name.partition(" ")
         user, _ = User.objects.update_or_create(
             username=username,
             defaults={
                 "role": role,
-                "organisation": organisations.get(short_name or ""),
+                "organisation": organisations.get(member_of or ""),
                 "first_name": first,
                 "last_name": last,
                 "email": f"{username}@example.org",

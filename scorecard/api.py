@@ -1,5 +1,6 @@
 """The scorecard's JSON API: the catalogue, the live scorecard and published editions."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
@@ -69,7 +70,7 @@ class MeasureList(generics.ListAPIView[Measure]):
     serializer_class = MeasureSerializer
     pagination_class = None
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Measure]:
         _require_scorecard_reader(self.request)
         return Measure.objects.select_related("commitment__priority_area", "organisation").order_by(
             "number"
@@ -87,7 +88,7 @@ class EditionList(generics.ListAPIView[Edition]):
     serializer_class = EditionSerializer
     pagination_class = None
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Edition]:
         _require_scorecard_reader(self.request)
         return selectors.editions()
 

@@ -382,15 +382,15 @@ def write_xlsx(doc: ScorecardDocument) -> bytes:
     for line in _preamble(doc):
         sheet.append([neutralise(line[0]) if line[0] else None])
     sheet.append(header_row(doc.area)[:-1])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    for header_cell in sheet[sheet.max_row]:
+        header_cell.font = Font(bold=True)
     for row, cells in zip(doc.rows, table_rows(doc), strict=True):
         values: list[Any] = []
-        for i, cell in enumerate(cells):
+        for i, value in enumerate(cells):
             if i in (8, 9):
-                values.append(NO_VALUE if cell is None else cell)
+                values.append(NO_VALUE if value is None else value)
             else:
-                values.append(neutralise(str(cell)) if cell else None)
+                values.append(neutralise(str(value)) if value else None)
         sheet.append(values)
         for column, places in ((9, row.local_places), (10, row.england_places)):
             target = sheet.cell(row=sheet.max_row, column=column)

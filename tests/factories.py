@@ -41,7 +41,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+    def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -118,4 +118,6 @@ def value_history(measure: Measure, values: list[str], *, last: date = date(2023
     for _ in values[1:]:
         periods.insert(0, periods[0].previous())
     for p, value in zip(periods, values, strict=True):
-        DataPointFactory(measure=measure, period=ReportingPeriod.for_period(p), value=Decimal(value))
+        DataPointFactory(
+            measure=measure, period=ReportingPeriod.for_period(p), value=Decimal(value)
+        )

@@ -16,7 +16,9 @@ def api(user=None) -> APIClient:
 
 
 def test_token_for_valid_credentials_and_then_the_scorecard(imported, board):
-    response = api().post("/api/v1/token/", {"username": "board", "password": "correct-horse-battery"}, format="json")
+    response = api().post(
+        "/api/v1/token/", {"username": "board", "password": "correct-horse-battery"}, format="json"
+    )
     assert response.status_code == 200
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
@@ -27,12 +29,17 @@ def test_token_for_valid_credentials_and_then_the_scorecard(imported, board):
 
 
 def test_wrong_password_gets_no_token(board):
-    response = api().post("/api/v1/token/", {"username": "board", "password": "nope"}, format="json")
+    response = api().post(
+        "/api/v1/token/", {"username": "board", "password": "nope"}, format="json"
+    )
     assert response.status_code == 400
     assert "token" not in response.json()
 
 
-@pytest.mark.parametrize("url", ["/api/v1/scorecard/", "/api/v1/measures/", "/api/v1/editions/", "/api/v1/editions/May-2024/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/scorecard/", "/api/v1/measures/", "/api/v1/editions/", "/api/v1/editions/May-2024/"],
+)
 def test_anonymous_callers_are_refused(url, imported):
     assert api().get(url).status_code == 401
 
@@ -47,7 +54,12 @@ def test_measures_list_the_catalogue(imported, board):
     measures = api(board).get("/api/v1/measures/").json()
     assert len(measures) == 39
     first = measures[0]
-    assert (first["number"], first["unit"], first["organisation"], first["period_type"]) == (1, "Monthly count", "Police", "month")
+    assert (first["number"], first["unit"], first["organisation"], first["period_type"]) == (
+        1,
+        "Monthly count",
+        "Police",
+        "month",
+    )
 
 
 def test_editions_list_and_detail(imported, board):
@@ -63,7 +75,9 @@ def test_schema_is_served(board):
     assert b"/api/v1/scorecard/" in response.content
 
 
-def test_scorecard_api_queries_do_not_grow_with_measures(imported, board, django_assert_max_num_queries):
+def test_scorecard_api_queries_do_not_grow_with_measures(
+    imported, board, django_assert_max_num_queries
+):
     from tests.factories import MeasureFactory
 
     with django_assert_max_num_queries(10) as few:

@@ -28,7 +28,9 @@ def run(*args: str) -> str:
 
 
 @pytest.fixture(params=["southampton", "portsmouth"])
-def document(request, reference_path, organisation, icu, other_organisation) -> tuple[Path, str, int]:
+def document(
+    request, reference_path, organisation, icu, other_organisation
+) -> tuple[Path, str, int]:
     path = reference_path if request.param == "southampton" else PORTSMOUTH
     edition, count = DOCUMENTS[request.param]
     run("import_scorecard", str(path))
@@ -54,11 +56,16 @@ def test_live_scorecard_right_after_import_gives_the_same_rows(document):
 def test_second_import_changes_nothing(document):
     path, _, _ = document
     counts = lambda: [m.objects.count() for m in (Measure, DataPoint, Edition, EditionRow, Area)]  # noqa: E731
-    rows_before = list(ScorecardRow.objects.values_list("measure_id", "computed_at", "data_version"))
+    rows_before = list(
+        ScorecardRow.objects.values_list("measure_id", "computed_at", "data_version")
+    )
     before = counts()
     assert "nothing changed" in run("import_scorecard", str(path))
     assert counts() == before
-    assert list(ScorecardRow.objects.values_list("measure_id", "computed_at", "data_version")) == rows_before
+    assert (
+        list(ScorecardRow.objects.values_list("measure_id", "computed_at", "data_version"))
+        == rows_before
+    )
 
 
 def test_json_export_follows_the_contract_shape(document):
@@ -67,8 +74,19 @@ def test_json_export_follows_the_contract_shape(document):
     assert set(data) == {"title", "edition", "area", "computed_at", "rows"}
     assert data["edition"] == edition and len(data["rows"]) == count
     expected_keys = {
-        "number", "priority_area", "commitment", "measure", "unit", "source", "latest_period",
-        "note", "local_value", "england_value", "direction", "compared", "series",
+        "number",
+        "priority_area",
+        "commitment",
+        "measure",
+        "unit",
+        "source",
+        "latest_period",
+        "note",
+        "local_value",
+        "england_value",
+        "direction",
+        "compared",
+        "series",
     }
     for row in data["rows"]:
         assert set(row) == expected_keys
@@ -78,8 +96,12 @@ def test_json_export_follows_the_contract_shape(document):
     reference = {r["number"]: r for r in rows_from_file(path)}
     for row in data["rows"]:
         original = reference[row["number"]]
-        assert (Decimal(str(row["local_value"])) if row["local_value"] is not None else None) == original["local_value"]
-        assert row["latest_period"] == (original["latest_period"].label if original["latest_period"] else None)
+        assert (
+            Decimal(str(row["local_value"])) if row["local_value"] is not None else None
+        ) == original["local_value"]
+        assert row["latest_period"] == (
+            original["latest_period"].label if original["latest_period"] else None
+        )
 
 
 def test_live_json_is_the_default_export(document):
@@ -89,13 +111,17 @@ def test_live_json_is_the_default_export(document):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_csv_and_xlsx_exports_import_back_identically(fmt, reference_path, organisation, icu, tmp_path, django_db_reset_sequences):
+def test_csv_and_xlsx_exports_import_back_identically(
+    fmt, reference_path, organisation, icu, tmp_path, django_db_reset_sequences
+):
     run("import_scorecard", str(reference_path))
     out = tmp_path / f"scorecard.{fmt}"
     run("export_scorecard", "--edition", "May-2024", "--format", fmt, "--output", str(out))
     if fmt == "xlsx":
         sheet = load_workbook(out).active
-        header_row = next(i for i, r in enumerate(sheet.iter_rows(values_only=True), 1) if r[0] == "Priority area")
+        header_row = next(
+            i for i, r in enumerate(sheet.iter_rows(values_only=True), 1) if r[0] == "Priority area"
+        )
         assert sheet.cell(row=header_row + 1, column=9).value == 60  # numbers as numbers
     # Importing the export again finds nothing new: the same catalogue, data and edition.
     before = (Measure.objects.count(), DataPoint.objects.count())
@@ -103,7 +129,9 @@ def test_csv_and_xlsx_exports_import_back_identically(fmt, reference_path, organ
     assert (Measure.objects.count(), DataPoint.objects.count()) == before
 
 
-def test_import_creates_catalogue_data_and_edition(reference_path, organisation, icu, other_organisation):
+def test_import_creates_catalogue_data_and_edition(
+    reference_path, organisation, icu, other_organisation
+):
     run("import_scorecard", str(reference_path))
     assert Measure.objects.count() == 39
     assert Area.objects.get(kind="local").name == "Southampton"
@@ -113,23 +141,35 @@ def test_import_creates_catalogue_data_and_edition(reference_path, organisation,
     # 35 rows with a period; 11 of them have an England value too.
     assert DataPoint.objects.filter(area__kind="local").count() == 32
     measure = Measure.objects.get(number=20)
-    assert (measure.period_type, measure.value_kind, measure.comparable_with_england) == ("multi_year", "rate", True)
+    assert (measure.period_type, measure.value_kind, measure.comparable_with_england) == (
+        "multi_year",
+        "rate",
+        True,
+    )
     assert Measure.objects.get(number=1).organisation == organisation
     assert Measure.objects.get(number=33).organisation == other_organisation
-    assert Measure.objects.get(number=8).organisation == icu  # a national dataset: the default owner
+    assert (
+        Measure.objects.get(number=8).organisation == icu
+    )  # a national dataset: the default owner
     assert Measure.objects.get(number=21).status_note == "New data flows being established"
 
 
-def test_an_edition_cannot_be_reimported_with_different_figures(reference_path, organisation, icu, tmp_path):
+def test_an_edition_cannot_be_reimported_with_different_figures(
+    reference_path, organisation, icu, tmp_path
+):
     run("import_scorecard", str(reference_path))
     changed = tmp_path / "changed.tsv"
-    changed.write_text(reference_path.read_text(encoding="utf-8").replace("\t530\t", "\t531\t"), encoding="utf-8")
+    changed.write_text(
+        reference_path.read_text(encoding="utf-8").replace("\t530\t", "\t531\t"), encoding="utf-8"
+    )
     with pytest.raises(CommandError, match="already published with different figures"):
         run("import_scorecard", str(changed))
     assert not DataPoint.objects.filter(value=531).exists()  # nothing half-imported
 
 
-def test_another_partnerships_document_is_refused_once_an_area_is_set(reference_path, organisation, icu):
+def test_another_partnerships_document_is_refused_once_an_area_is_set(
+    reference_path, organisation, icu
+):
     run("import_scorecard", str(reference_path))
     with pytest.raises(CommandError, match="local area is Southampton"):
         run("import_scorecard", str(PORTSMOUTH))
@@ -147,5 +187,7 @@ def test_export_columns_match_the_reference_header(reference_path, organisation,
     text = run("export_scorecard", "--edition", "May-2024", "--format", "tsv")
     original = reference_path.read_text(encoding="utf-8")
     header = next(line for line in text.splitlines() if line.startswith("Priority area"))
-    assert header == next(line for line in original.splitlines() if line.startswith("Priority area"))
+    assert header == next(
+        line for line in original.splitlines() if line.startswith("Priority area")
+    )
     assert len(COLUMNS) == 12

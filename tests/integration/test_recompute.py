@@ -20,7 +20,11 @@ def test_direction_compares_the_two_most_recent_local_periods():
     measure = MeasureFactory(decimal_places=1)
     value_history(measure, ["50", "58.0", "60.0"])
     row = row_for(measure)
-    assert (row.latest_period.label, row.local_value, row.direction) == ("Oct 23", Decimal("60"), "↑")
+    assert (row.latest_period.label, row.local_value, row.direction) == (
+        "Oct 23",
+        Decimal("60"),
+        "↑",
+    )
     assert [p["period"] for p in row.series] == ["Aug 23", "Sept 23", "Oct 23"]
 
 
@@ -38,12 +42,22 @@ def test_a_single_period_without_a_published_edition_has_no_direction():
 
 def test_no_data_gives_no_period_and_not_comparable():
     row = row_for(MeasureFactory())
-    assert (row.latest_period, row.direction, row.compared, row.series) == (None, "×", "Not Comparable", [])
+    assert (row.latest_period, row.direction, row.compared, row.series) == (
+        None,
+        "×",
+        "Not Comparable",
+        [],
+    )
 
 
 def test_england_value_is_taken_for_the_latest_local_period():
-    measure = MeasureFactory(unit="Annual percentage", value_kind="percentage", period_type="financial_year",
-                             comparable_with_england=True, decimal_places=1)
+    measure = MeasureFactory(
+        unit="Annual percentage",
+        value_kind="percentage",
+        period_type="financial_year",
+        comparable_with_england=True,
+        decimal_places=1,
+    )
     old, new = reporting_period("2021/22"), reporting_period("2022/23")
     for period, local, national in ((old, "40.0", "45.0"), (new, "47.0", "44.0")):
         record_value(measure, local_area(), period, Decimal(local), origin="test")
@@ -66,7 +80,9 @@ def test_a_correction_becomes_current_and_keeps_the_old_version():
     record_value(measure, local_area(), period, Decimal("9"), origin="test")
     assert record_value(measure, local_area(), period, Decimal("9"), origin="again") == 0
     record_value(measure, local_area(), period, Decimal("11"), origin="correction")
-    versions = list(measure.data_points.order_by("version").values_list("value", "version", "is_current"))
+    versions = list(
+        measure.data_points.order_by("version").values_list("value", "version", "is_current")
+    )
     assert versions == [(Decimal("9"), 1, False), (Decimal("11"), 2, True)]
     assert row_for(measure).local_value == Decimal("11")
 
@@ -96,7 +112,9 @@ def test_every_reference_row_is_reproduced_by_the_rules(imported, reference_path
     """Arrows come from the edition, comparisons are recomputed: both must match the reference."""
     from tests.reference import rows_from_file
 
-    rows = {r.measure.number: r for r in ScorecardRow.objects.select_related("measure", "latest_period")}
+    rows = {
+        r.measure.number: r for r in ScorecardRow.objects.select_related("measure", "latest_period")
+    }
     for expected in rows_from_file(reference_path):
         row = rows[expected["number"]]
         assert row.compared == expected["compared"], expected["number"]

@@ -25,7 +25,10 @@ def test_load_demo_creates_the_contract_accounts_idempotently(settings, monkeypa
     users = {u.username: u for u in User.objects.select_related("organisation")}
     assert set(users) == {"lead.police", "lead.icu", "lead.opcc", "approver", "board", "admin"}
     assert users["lead.police"].organisation.name == "Hampshire and Isle of Wight Constabulary"
-    assert users["approver"].role == Role.APPROVER and users["approver"].organisation.short_name == "ICU"
+    assert (
+        users["approver"].role == Role.APPROVER
+        and users["approver"].organisation.short_name == "ICU"
+    )
     assert users["admin"].is_superuser and users["board"].organisation is None
     assert users["board"].check_password("a-demo-password")
 
@@ -61,7 +64,11 @@ def test_production_settings_pass_the_deployment_checks():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -70,8 +77,17 @@ def test_production_settings_pass_the_deployment_checks():
 def test_settings_refuse_to_start_without_a_secret_key_in_production():
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     result = subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup()"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings';"
+            "django.setup()",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0 and "Set SECRET_KEY" in result.stderr
 

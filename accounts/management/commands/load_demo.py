@@ -1,4 +1,4 @@
-"""`load_demo [--force]`: the contract's demo organisations and accounts (password $DEMO_PASSWORD)."""
+"""`load_demo [--force]`: the demo organisations and accounts (password $DEMO_PASSWORD)."""
 
 import os
 from typing import Any
