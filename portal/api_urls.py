@@ -1,6 +1,6 @@
 """The JSON API, version 1 (see /api/v1/schema/ for the OpenAPI description)."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
@@ -22,4 +22,5 @@ urlpatterns = [
     path("scorecard/", scorecard_api.LiveScorecard.as_view(), name="api-scorecard"),
     path("editions/", scorecard_api.EditionList.as_view(), name="api-editions"),
     path("editions/<str:name>/", scorecard_api.EditionDetail.as_view(), name="api-edition"),
+    path("", include("submissions.api_urls")),
 ]

@@ -101,16 +101,13 @@ NAVIGATION: list[tuple[str, str, Action]] = [
 
 
 def navigation_for(user: Any, path: str) -> list[dict[str, object]]:
-    """The service navigation a user's role gives them; URLs not built yet are left out."""
-    from django.urls import NoReverseMatch
-
-    items: list[dict[str, object]] = []
-    for label, url_name, action in NAVIGATION:
-        if not can(user, action):
-            continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        items.append({"label": label, "url": url, "active": path.startswith(url)})
+    """The service navigation a user's role gives them; the longest matching item is current."""
+    items: list[dict[str, object]] = [
+        {"label": label, "url": reverse(url_name), "active": False}
+        for label, url_name, action in NAVIGATION
+        if can(user, action)
+    ]
+    matching = [item for item in items if path.startswith(str(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(str(item["url"])))["active"] = True
     return items

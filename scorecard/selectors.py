@@ -1,16 +1,29 @@
-"""Reads of the scorecard: the live scorecard and editions as documents, and what changed.
+"""Reads of the scorecard: the live scorecard and editions as documents, what changed, the rows
+as the board reads them, and a measure's history.
 
-Every function here issues a fixed number of queries however many measures there are.
+Every function here issues a fixed number of queries however many measures there are. The live
+rows come from ScorecardRow, which is computed from approved data points only: nothing here reads
+submissions, so the board never sees an unapproved figure.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from scorecard.compute import Comparison, Direction
+from scorecard.compute import Comparison, Direction, Judgement, Polarity, judgement
 from scorecard.layout import DocumentRow, ScorecardDocument
-from scorecard.models import Area, AreaKind, Edition, EditionRow, Measure, ScorecardRow
+from scorecard.models import (
+    Area,
+    AreaKind,
+    DataPoint,
+    Edition,
+    EditionRow,
+    Measure,
+    ScorecardRow,
+)
 
 
 def latest_edition() -> Edition | None:
@@ -34,19 +47,21 @@ def live_rows(measures: QuerySet[Measure] | None = None) -> list[ScorecardRow]:
         .select_related("commitment__priority_area", "row__latest_period", "organisation")
         .order_by("number")
     )
-    rows = []
-    for measure in measures_list:
-        row = getattr(measure, "row", None)
-        if row is None:
-            row = ScorecardRow(
-                measure=measure,
-                direction=Direction.UNKNOWN.value,
-                compared=Comparison.NOT_COMPARABLE.value,
-                series=[],
-            )
-        row.measure = measure
-        rows.append(row)
-    return rows
+    return [_row_of(measure) for measure in measures_list]
+
+
+def _row_of(measure: Measure) -> ScorecardRow:
+    """The measure's computed row (loaded with it), or a blank one if it was never computed."""
+    row = getattr(measure, "row", None)
+    if row is None:
+        row = ScorecardRow(
+            measure=measure,
+            direction=Direction.UNKNOWN.value,
+            compared=Comparison.NOT_COMPARABLE.value,
+            series=[],
+        )
+    row.measure = measure
+    return row
 
 
 def england_places(value: Decimal | None, places: int) -> int:
@@ -171,3 +186,202 @@ def previous_edition(edition: Edition) -> Edition | None:
         .order_by("-edition_date", "-published_at")
         .first()
     )
+
+
+def edition_by_name(name: str) -> Edition | None:
+    return Edition.objects.select_related("area", "published_by").filter(name=name).first()
+
+
+def edition_exists(name: str) -> bool:
+    """Whether an edition of this name exists, ignoring case ("jun-2024" is "Jun-2024")."""
+    return Edition.objects.filter(name__iexact=name).exists()
+
+
+def local_area_name() -> str:
+    area = Area.objects.filter(kind=AreaKind.LOCAL).first()
+    return area.name if area else "Local"
+
+
+def measure_sources() -> list[str]:
+    """The distinct sources of the active measures, for the scorecard's source filter."""
+    return list(
+        Measure.objects.filter(active=True)
+        .order_by("source")
+        .values_list("source", flat=True)
+        .distinct()
+    )
+
+
+def active_measure_count() -> int:
+    return Measure.objects.filter(active=True).count()
+
+
+# The scorecard as the board reads it ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """A scorecard row as the board reads it: the document row, whether the local figure is
+    better or worse than England's for the measure's polarity, and what changed since the
+    latest edition (COMPARED_FIELDS names, "added", or empty when unchanged)."""
+
+    document: DocumentRow
+    judgement: Judgement
+    changed: tuple[str, ...] = ()
+    has_measure_page: bool = True
+
+
+def board_rows(rows: Iterable[ScorecardRow], edition: Edition | None) -> list[BoardRow]:
+    """Live rows with their judgement and what changed since `edition` (normally the latest).
+
+    One query however many rows: the edition's rows are loaded once and matched by number.
+    """
+    published: dict[int, DocumentRow] = {}
+    if edition is not None:
+        published = {r.number: edition_document_row(r) for r in edition.rows.all()}
+    board = []
+    for row in rows:
+        document = document_row(row)
+        changed = changed_fields(published.get(document.number), document) if edition else ()
+        verdict = judgement(Comparison(row.compared), Polarity(row.measure.polarity))
+        board.append(BoardRow(document, verdict, changed))
+    return board
+
+
+def edition_board_rows(edition: Edition) -> list[BoardRow]:
+    """An edition's frozen rows with their judgement, in one query.
+
+    Editions do not freeze polarity, so the judgement uses the catalogue's current polarity; a
+    row whose measure has since gone from the catalogue has no judgement and no measure page.
+    """
+    board = []
+    for row in edition.rows.select_related("measure").order_by("number"):
+        polarity = Polarity(row.measure.polarity) if row.measure else Polarity.NO_JUDGEMENT
+        board.append(
+            BoardRow(
+                edition_document_row(row),
+                judgement(Comparison(row.compared), polarity),
+                has_measure_page=row.measure is not None,
+            )
+        )
+    return board
+
+
+@dataclass(frozen=True)
+class Board:
+    """A scorecard ready for a page: its rows as the board reads them and what heads them.
+
+    `edition` is the edition the live rows are compared with, or the edition shown.
+    """
+
+    title: str
+    area: str
+    rows: list[BoardRow]
+    edition: Edition | None
+    as_at: datetime | None
+    description: str = ""
+    period_note: str = ""
+
+
+def live_board(latest: Edition | None, measures: QuerySet[Measure] | None = None) -> Board:
+    """The live scorecard (narrowed to `measures`) compared with `latest`, the latest edition."""
+    rows = live_rows(measures)
+    return Board(
+        title=latest.title if latest else "Scorecard",
+        area=local_area_name(),
+        rows=board_rows(rows, latest),
+        edition=latest,
+        as_at=max((r.computed_at for r in rows if r.computed_at), default=None),
+        description=latest.description if latest else "",
+        period_note=latest.period_note if latest else "",
+    )
+
+
+def edition_board(edition: Edition) -> Board:
+    return Board(
+        title=edition.title,
+        area=edition.area.name,
+        rows=edition_board_rows(edition),
+        edition=edition,
+        as_at=edition.published_at,
+        description=edition.description,
+        period_note=edition.period_note,
+    )
+
+
+# A measure's page -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """A period's current local and England figures (None where there is none)."""
+
+    period: str
+    local: Decimal | None
+    england: Decimal | None
+
+
+@dataclass(frozen=True)
+class MeasurePage:
+    measure: Measure
+    row: BoardRow
+    history: list[DataPoint]
+    series: list[SeriesPoint]
+    area: str
+
+
+_AREA_ORDER = {AreaKind.LOCAL: 0, AreaKind.ENGLAND: 1}
+
+
+def measure_history(measure: Measure) -> list[DataPoint]:
+    """Every approved figure of a measure with all its versions, current and superseded: newest
+    period first, the local area before England, the newest version first.
+
+    Data points are approved by definition, so this never shows a figure awaiting sign-off.
+    """
+    points = list(
+        DataPoint.objects.filter(measure=measure).select_related(
+            "period", "area", "submitted_by", "approved_by"
+        )
+    )
+    return sorted(
+        points,
+        key=lambda p: (
+            -p.period.end.toordinal(),
+            -p.period.start.toordinal(),
+            _AREA_ORDER.get(AreaKind(p.area.kind), 2),
+            p.area.name,
+            -p.version,
+        ),
+    )
+
+
+def measure_series(history: Iterable[DataPoint]) -> list[SeriesPoint]:
+    """The current local and England figure of each period, oldest first, from a history."""
+    periods: dict[int, tuple[tuple[object, ...], str]] = {}
+    local: dict[int, Decimal] = {}
+    national: dict[int, Decimal] = {}
+    for point in history:
+        if not point.is_current or point.area.kind not in (AreaKind.LOCAL, AreaKind.ENGLAND):
+            continue
+        periods[point.period_id] = ((point.period.end, point.period.start), point.period.label)
+        target = local if point.area.kind == AreaKind.LOCAL else national
+        target[point.period_id] = point.value
+    ordered = sorted(periods.items(), key=lambda item: item[1][0])
+    return [SeriesPoint(label, local.get(pk), national.get(pk)) for pk, (_, label) in ordered]
+
+
+def measure_page(number: int) -> MeasurePage | None:
+    """Everything a measure's page shows, in three queries; None if there is no such measure."""
+    measure = (
+        Measure.objects.select_related(
+            "commitment__priority_area", "organisation", "row__latest_period"
+        )
+        .filter(number=number)
+        .first()
+    )
+    if measure is None:
+        return None
+    history = measure_history(measure)
+    row = board_rows([_row_of(measure)], None)[0]
+    return MeasurePage(measure, row, history, measure_series(history), local_area_name())

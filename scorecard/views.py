@@ -1,41 +1,288 @@
-"""Scorecard pages: thin views over selectors."""
+"""Scorecard pages: thin views over selectors and services.
 
+Every page reads rows computed from approved data only (selectors), so what a board member sees
+is what has been signed off. Reading needs `view_scorecard`; publishing needs `publish_edition`.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 
 from portal.permissions import can
-from scorecard import selectors
-from scorecard.models import Edition
-from scorecard.tables import ScorecardTable
+from scorecard import layout, selectors
+from scorecard.charts import ChartLine, series_chart
+from scorecard.compute import describe_series
+from scorecard.filters import ScorecardFilter
+from scorecard.forms import EditionPublishForm
+from scorecard.models import Edition, Measure
+from scorecard.services import ScorecardError, edition_publish
+from scorecard.tables import ChangesTable, DataPointTable, EditionTable, ScorecardTable
+
+View = Callable[..., HttpResponse]
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+LOCAL_COLOUR, ENGLAND_COLOUR = "#1d70b8", "#0b0c0c"
 
 
-def _require_reader(request: HttpRequest) -> None:
-    if not can(request.user, "view_scorecard"):
-        raise PermissionDenied
+def scorecard_reader(view: View) -> View:
+    """Signed-in users whose role may read the scorecard; others are sent to sign in or get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can(request.user, "view_scorecard"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
-@login_required
+def _edition_or_404(name: str) -> Edition:
+    edition = selectors.edition_by_name(name)
+    if edition is None:
+        raise Http404("No such edition")
+    return edition
+
+
+def _download(document: layout.ScorecardDocument, fmt: str, name: str) -> HttpResponse:
+    """The document in the reference layout as an attachment (CSV/XLSX neutralise formulas)."""
+    filename = f"{slugify(f'{document.area} scorecard {name}')}.{fmt}"
+    return HttpResponse(
+        layout.render(document, fmt),
+        content_type=CONTENT_TYPES[fmt],
+        headers={
+            "Content-Disposition": content_disposition_header(True, filename),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+# The live scorecard ------------------------------------------------------------------------------
+
+
+@scorecard_reader
 def live(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
-    rows = selectors.live_rows()
+    latest = selectors.latest_edition()
+    filterset = ScorecardFilter(
+        request.GET or None,
+        queryset=Measure.objects.all(),
+        edition_name=latest.name if latest else None,
+    )
+    board = selectors.live_board(latest, filterset.qs)
+    rows = [r for r in board.rows if r.changed] if filterset.changed_only else board.rows
+    table = ScorecardTable(
+        rows,
+        area=board.area,
+        changed_since=latest.name if latest else None,
+        caption="Measures by priority area and commitment",
+    )
     return render(
         request,
         "scorecard/live.html",
-        {"table": ScorecardTable(rows), "latest_edition": selectors.latest_edition()},
+        {
+            "board": board,
+            "table": table,
+            "filter": filterset,
+            "shown": len(rows),
+            "total": selectors.active_measure_count() if filterset.active else len(rows),
+            "changed": sum(1 for r in board.rows if r.changed),
+        },
+    )
+
+
+@scorecard_reader
+def live_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    return _download(selectors.live_scorecard(), fmt, f"live {timezone.localdate():%Y-%m-%d}")
+
+
+@scorecard_reader
+def live_changes(request: HttpRequest) -> HttpResponse:
+    latest = selectors.latest_edition()
+    if latest is None:
+        changes = []
+        area = selectors.local_area_name()
+    else:
+        live_document = selectors.live_scorecard()
+        changes = selectors.changes_between(selectors.edition_scorecard(latest), live_document)
+        area = live_document.area
+    return render(
+        request,
+        "scorecard/changes.html",
+        {
+            "table": ChangesTable(changes, area=area, caption="Changed rows"),
+            "before": latest,
+            "after": None,
+            "count": len(changes),
+        },
+    )
+
+
+@scorecard_reader
+def board_pack(request: HttpRequest, name: str | None = None) -> HttpResponse:
+    """The scorecard laid out for printing (the print stylesheet does the paper layout)."""
+    if name is None:
+        board = selectors.live_board(selectors.latest_edition())
+        changed_since = board.edition.name if board.edition else None
+    else:
+        board = selectors.edition_board(_edition_or_404(name))
+        changed_since = None
+    table = ScorecardTable(
+        board.rows,
+        area=board.area,
+        changed_since=changed_since,
+        caption="Measures by priority area and commitment",
+    )
+    return render(
+        request,
+        "scorecard/board_pack.html",
+        {"board": board, "table": table, "live": name is None, "printed": timezone.now()},
+    )
+
+
+# A measure ---------------------------------------------------------------------------------------
+
+
+@scorecard_reader
+def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
+    page = selectors.measure_page(number)
+    if page is None:
+        raise Http404("No such measure")
+    places = page.measure.decimal_places
+    periods = [point.period for point in page.series]
+    local = [point.local for point in page.series]
+    england = [point.england for point in page.series]
+    description = " ".join(
+        f"{label}: {describe_series(*_present(periods, values), places)}."
+        for label, values in ((page.area, local), ("England", england))
+    )
+    chart = series_chart(
+        periods,
+        [
+            ChartLine(page.area, local, LOCAL_COLOUR, "circle"),
+            ChartLine("England", england, ENGLAND_COLOUR, "square", dash="8 5"),
+        ],
+        title=f"{page.measure.name}: {page.area} and England by period",
+        description=description,
+        unit=page.measure.unit,
+        places=places,
+    )
+    return render(
+        request,
+        "scorecard/measure.html",
+        {
+            "page": page,
+            "measure": page.measure,
+            "chart": chart,
+            "history": DataPointTable(
+                page.history,
+                places=places,
+                caption="Every value and its versions",
+            ),
+        },
+    )
+
+
+def _present(labels: list[str], values: list[Any]) -> tuple[list[str], list[Any]]:
+    """The periods that have a value, for describing a line with gaps."""
+    pairs = [(label, v) for label, v in zip(labels, values, strict=True) if v is not None]
+    return [label for label, _ in pairs], [v for _, v in pairs]
+
+
+# Editions ----------------------------------------------------------------------------------------
+
+
+@scorecard_reader
+def edition_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "scorecard/editions.html",
+        {
+            "table": EditionTable(selectors.editions(), caption="Published editions, newest first"),
+            "can_publish": can(request.user, "publish_edition"),
+        },
+    )
+
+
+@scorecard_reader
+def edition_detail(request: HttpRequest, name: str) -> HttpResponse:
+    edition = _edition_or_404(name)
+    board = selectors.edition_board(edition)
+    return render(
+        request,
+        "scorecard/edition.html",
+        {
+            "edition": edition,
+            "board": board,
+            "table": ScorecardTable(
+                board.rows,
+                area=board.area,
+                caption=f"The {edition.name} edition's measures by priority area and commitment",
+            ),
+            "previous": selectors.previous_edition(edition),
+        },
+    )
+
+
+@scorecard_reader
+def edition_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    edition = _edition_or_404(name)
+    return _download(selectors.edition_scorecard(edition), fmt, edition.name)
+
+
+@scorecard_reader
+def edition_changes(request: HttpRequest, name: str) -> HttpResponse:
+    edition = _edition_or_404(name)
+    previous = selectors.previous_edition(edition)
+    after = selectors.edition_scorecard(edition)
+    changes = (
+        selectors.changes_between(selectors.edition_scorecard(previous), after) if previous else []
+    )
+    return render(
+        request,
+        "scorecard/changes.html",
+        {
+            "table": ChangesTable(changes, area=after.area, caption="Changed rows"),
+            "before": previous,
+            "after": edition,
+            "count": len(changes),
+        },
     )
 
 
 @login_required
-def edition_list(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
-    return render(request, "scorecard/editions.html", {"editions": selectors.editions()})
-
-
-@login_required
-def edition_detail(request: HttpRequest, name: str) -> HttpResponse:
-    _require_reader(request)
-    edition = get_object_or_404(Edition.objects.select_related("area"), name=name)
-    document = selectors.edition_scorecard(edition)
-    return render(request, "scorecard/edition.html", {"edition": edition, "document": document})
+def publish(request: HttpRequest) -> HttpResponse:
+    """Freeze the live scorecard as a named edition (approvers and admins)."""
+    if not can(request.user, "publish_edition"):
+        raise PermissionDenied
+    form = EditionPublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = edition_publish(form.cleaned_data["name"], by=request.user)
+        except ScorecardError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(
+                request, f"Edition {edition.name} is published. It is frozen and cannot be changed."
+            )
+            return redirect("scorecard:edition", edition.name)
+    latest = selectors.latest_edition()
+    changes = None
+    if latest is not None:
+        changes = selectors.changes_between(
+            selectors.edition_scorecard(latest), selectors.live_scorecard()
+        )
+    return render(
+        request, "scorecard/publish.html", {"form": form, "latest": latest, "changes": changes}
+    )

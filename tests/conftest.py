@@ -16,6 +16,12 @@ REFERENCE = REPO.parent / "shared" / "reference" / "southampton-rdhp-scorecard-2
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas are created in almost every test; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reference_path() -> Path:
     if not REFERENCE.exists():

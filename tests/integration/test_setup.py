@@ -57,7 +57,11 @@ def test_demo_then_import_maps_measures_to_organisations_by_source(settings, ref
 
 def test_production_settings_pass_the_deployment_checks():
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"SECURE_SSL_REDIRECT", "TESTING"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"SECURE_SSL_REDIRECT", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        },
         "DEBUG": "0",
         "SECRET_KEY": "x7$kq!p2-production-like-secret-key-with-enough-entropy-0987654321",
         "ALLOWED_HOSTS": "scorecard.example.org",

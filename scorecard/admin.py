@@ -1,0 +1,178 @@
+"""The catalogue in Django's admin, for admins (`manage_catalogue`, via PortalAdminMixin).
+
+Measures, priority areas, commitments, areas and reporting periods are edited here; the measure
+catalogue also imports and exports as a spreadsheet. Approved figures, computed rows and
+published editions are shown read-only: history is append-only and editions are frozen.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from import_export.admin import ImportExportModelAdmin
+
+from portal.admin import PortalAdminMixin
+from portal.permissions import can
+from scorecard.models import (
+    Area,
+    Commitment,
+    DataPoint,
+    Edition,
+    EditionRow,
+    Measure,
+    PriorityArea,
+    ReportingPeriod,
+    ScorecardRow,
+)
+from scorecard.resources import MeasureResource
+
+
+@admin.register(Measure)
+class MeasureAdmin(PortalAdminMixin, ImportExportModelAdmin):
+    resource_classes = [MeasureResource]
+    list_display = [
+        "number",
+        "name",
+        "source",
+        "organisation",
+        "period_type",
+        "value_kind",
+        "polarity",
+        "active",
+    ]
+    list_display_links = ["number", "name"]
+    list_filter = [
+        "commitment__priority_area",
+        "organisation",
+        "source",
+        "period_type",
+        "value_kind",
+        "polarity",
+        "comparable_with_england",
+        "active",
+    ]
+    search_fields = ["=number", "code", "name", "definition", "source"]
+    list_select_related = ["organisation"]
+    ordering = ["number"]
+    fieldsets = [
+        (None, {"fields": ["number", "code", "name", "definition", "commitment", "active"]}),
+        ("Figures", {"fields": ["unit", "value_kind", "period_type", "decimal_places"]}),
+        ("Comparison", {"fields": ["comparable_with_england", "polarity"]}),
+        ("Responsibility", {"fields": ["source", "organisation", "status_note"]}),
+    ]
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, "manage_catalogue")
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, "manage_catalogue")
+
+
+class CommitmentInline(PortalAdminMixin, admin.TabularInline):
+    model = Commitment
+    fields = ["name", "position"]
+    extra = 0
+
+
+@admin.register(PriorityArea)
+class PriorityAreaAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    inlines = [CommitmentInline]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "priority_area", "position"]
+    list_filter = ["priority_area"]
+    list_select_related = ["priority_area"]
+    search_fields = ["name"]
+
+
+@admin.register(Area)
+class AreaAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["label", "period_type", "start", "end", "due"]
+    list_filter = ["period_type"]
+    search_fields = ["label"]
+    date_hierarchy = "end"
+    # A period's dates and label are what figures were reported against: only the due date,
+    # a reminder for partners, is editable once it exists.
+    fields = ["label", "period_type", "start", "end", "due"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["label", "period_type", "start", "end"] if obj is not None else []
+
+
+EDITION_ROW_FIELDS = (
+    "number",
+    "measure_name",
+    "latest_period",
+    "local_value",
+    "england_value",
+    "direction",
+    "compared",
+)
+
+
+class EditionRowInline(PortalAdminMixin, admin.TabularInline):
+    model = EditionRow
+    read_only = True
+    fields = EDITION_ROW_FIELDS
+    readonly_fields = EDITION_ROW_FIELDS
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
+@admin.register(Edition)
+class EditionAdmin(PortalAdminMixin, admin.ModelAdmin):
+    read_only = True
+    list_display = ["name", "edition_date", "published_at", "published_by"]
+    list_select_related = ["published_by"]
+    search_fields = ["name"]
+    inlines = [EditionRowInline]
+
+
+@admin.register(DataPoint)
+class DataPointAdmin(PortalAdminMixin, admin.ModelAdmin):
+    read_only = True
+    list_display = [
+        "measure",
+        "area",
+        "period",
+        "value",
+        "version",
+        "is_current",
+        "origin",
+        "approved_by",
+        "approved_at",
+    ]
+    list_filter = ["is_current", "area", "period__period_type", "origin"]
+    list_select_related = ["measure", "area", "period", "approved_by"]
+    search_fields = ["=measure__number", "measure__name", "origin", "note"]
+    date_hierarchy = "approved_at"
+
+
+@admin.register(ScorecardRow)
+class ScorecardRowAdmin(PortalAdminMixin, admin.ModelAdmin):
+    read_only = True
+    list_display = [
+        "measure",
+        "latest_period",
+        "local_value",
+        "england_value",
+        "direction",
+        "compared",
+        "computed_at",
+    ]
+    list_filter = ["compared", "direction"]
+    list_select_related = ["measure", "latest_period"]
+    search_fields = ["=measure__number", "measure__name"]

@@ -1,0 +1,231 @@
+"""The chart on a measure's page: its local series and England's, as inline SVG.
+
+Drawn on the server like the sparklines, so it needs no JavaScript and passes the CSP (SVG
+presentation attributes, no `style`). The lines differ in dash and marker shape as well as
+colour, and the legend shows both, so the chart does not rely on colour; the page's table of
+values is its full text alternative.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+WIDTH, HEIGHT = 720, 320
+# Room for the value labels (left), the unit and legend (top) and the period labels (bottom).
+LEFT, RIGHT, TOP, BOTTOM = 76, 40, 48, 48
+#: Period labels are about this wide; fewer are written when more would overlap.
+LABEL_WIDTH = 84
+GRID_COLOUR = "#b1b4b6"
+TEXT_ATTRIBUTES = 'font-size="14" fill="currentColor"'
+
+
+@dataclass(frozen=True)
+class ChartLine:
+    """One line: a label for the legend and a value (or None, a gap) for every period."""
+
+    label: str
+    values: Sequence[Decimal | None]
+    colour: str
+    marker: Literal["circle", "square"]
+    dash: str = ""
+
+
+def nice_ticks(lowest: Decimal, highest: Decimal, count: int = 5) -> list[Decimal]:
+    """Round axis values (steps of 1, 2 or 5 times a power of ten) covering lowest..highest.
+
+    A flat series gets a band around its value so its line sits mid-chart rather than on an edge.
+    """
+    if highest < lowest:
+        lowest, highest = highest, lowest
+    if highest == lowest:
+        pad = abs(highest) / 10 or Decimal(1)
+        lowest, highest = lowest - pad, highest + pad
+    rough = (highest - lowest) / count
+    magnitude = Decimal(1).scaleb(rough.adjusted())
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
+    start = math.floor(lowest / step) * step
+    end = math.ceil(highest / step) * step
+    return [start + i * step for i in range(int((end - start) / step) + 1)]
+
+
+def _places(step: Decimal) -> int:
+    exponent = step.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _xy(number: float) -> str:
+    return f"{number:.1f}".removesuffix(".0")
+
+
+def series_chart(
+    periods: Sequence[str],
+    lines: Sequence[ChartLine],
+    *,
+    title: str,
+    description: str,
+    unit: str,
+    places: int,
+    chart_id: str = "chart",
+) -> SafeString:
+    """The chart as an SVG string: value axis with round ticks, period axis, legend, lines.
+
+    Empty when no line has a value. Every text comes in through format_html, so measure names
+    and period labels are escaped.
+    """
+    values = [v for line in lines for v in line.values if v is not None]
+    if not values or not periods:
+        return SafeString("")
+    for line in lines:
+        if len(line.values) != len(periods):
+            raise ValueError(f"{line.label}: one value per period expected")
+    ticks = nice_ticks(min(values), max(values))
+    bottom_value, top_value = float(ticks[0]), float(ticks[-1])
+    tick_places = _places(ticks[1] - ticks[0])
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x_of(index: int) -> float:
+        if len(periods) == 1:
+            return LEFT + plot_width / 2
+        return LEFT + index * plot_width / (len(periods) - 1)
+
+    def y_of(value: Decimal) -> float:
+        return TOP + (top_value - float(value)) / (top_value - bottom_value) * plot_height
+
+    parts: list[SafeString] = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" width="{}" height="{}" '
+            'viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc">'
+            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+            WIDTH,
+            HEIGHT,
+            WIDTH,
+            HEIGHT,
+            chart_id,
+            chart_id,
+            chart_id,
+            title,
+            chart_id,
+            description,
+        ),
+        format_html(
+            '<text x="{}" y="{}" {}>{}</text>',
+            LEFT,
+            TOP - 28,
+            SafeString(TEXT_ATTRIBUTES),
+            unit,
+        ),
+    ]
+    for tick in ticks:
+        tick_y = _xy(y_of(tick))
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"/>'
+                '<text x="{}" y="{}" text-anchor="end" {}>{}</text>',
+                LEFT,
+                WIDTH - RIGHT,
+                tick_y,
+                tick_y,
+                GRID_COLOUR,
+                LEFT - 8,
+                _xy(y_of(tick) + 5),
+                SafeString(TEXT_ATTRIBUTES),
+                f"{tick:,.{tick_places}f}",
+            )
+        )
+    every = max(1, math.ceil(len(periods) * LABEL_WIDTH / plot_width))
+    for index, period in enumerate(periods):
+        if index % every:
+            continue
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="middle" {}>{}</text>',
+                _xy(x_of(index)),
+                HEIGHT - BOTTOM + 22,
+                SafeString(TEXT_ATTRIBUTES),
+                period,
+            )
+        )
+    for position, line in enumerate(lines):
+        parts.append(_legend_entry(line, WIDTH - RIGHT - 170 * (len(lines) - position), TOP - 28))
+        points = [
+            (x_of(i), y_of(value), period, value)
+            for i, (period, value) in enumerate(zip(periods, line.values, strict=True))
+            if value is not None
+        ]
+        for segment in _segments(line.values, points):
+            parts.append(
+                format_html(
+                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"{}/>',
+                    " ".join(f"{_xy(x)},{_xy(y)}" for x, y, _, _ in segment),
+                    line.colour,
+                    format_html(' stroke-dasharray="{}"', line.dash) if line.dash else "",
+                )
+            )
+        for x, y, period, value in points:
+            parts.append(_marker(line, x, y, f"{line.label} {period}: {value:,.{places}f}"))
+    parts.append(SafeString("</svg>"))
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+def _segments(
+    values: Sequence[Decimal | None], points: list[tuple[float, float, str, Decimal]]
+) -> list[list[tuple[float, float, str, Decimal]]]:
+    """Runs of consecutive periods with values: a gap in the data is a gap in the line."""
+    segments: list[list[tuple[float, float, str, Decimal]]] = []
+    remaining = iter(points)
+    current: list[tuple[float, float, str, Decimal]] = []
+    for value in values:
+        if value is None:
+            if len(current) > 1:
+                segments.append(current)
+            current = []
+        else:
+            current.append(next(remaining))
+    if len(current) > 1:
+        segments.append(current)
+    return segments
+
+
+def _marker(line: ChartLine, x: float, y: float, label: str) -> SafeString:
+    if line.marker == "square":
+        return format_html(
+            '<rect x="{}" y="{}" width="9" height="9" fill="{}"><title>{}</title></rect>',
+            _xy(x - 4.5),
+            _xy(y - 4.5),
+            line.colour,
+            label,
+        )
+    return format_html(
+        '<circle cx="{}" cy="{}" r="5" fill="#ffffff" stroke="{}" stroke-width="2.5">'
+        "<title>{}</title></circle>",
+        _xy(x),
+        _xy(y),
+        line.colour,
+        label,
+    )
+
+
+def _legend_entry(line: ChartLine, x: float, y: float) -> SafeString:
+    sample = format_html(
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2.5"{}/>',
+        _xy(x),
+        _xy(x + 36),
+        _xy(y - 5),
+        _xy(y - 5),
+        line.colour,
+        format_html(' stroke-dasharray="{}"', line.dash) if line.dash else "",
+    )
+    return format_html(
+        '{}{}<text x="{}" y="{}" {}>{}</text>',
+        sample,
+        _marker(line, x + 18, y - 5, line.label),
+        _xy(x + 44),
+        _xy(y),
+        SafeString(TEXT_ATTRIBUTES),
+        line.label,
+    )

@@ -1,0 +1,425 @@
+"""Signing off partners' returns: approve, send back, bulk approve, and the reads the review
+screens need.
+
+Every decision locks the submission row and moves it out of "submitted" with a conditional
+UPDATE inside one transaction, so two approvers acting at once cannot both succeed: the second
+gets a TransitionError naming who decided first. Approval turns each submitted value into an
+approved data point through `scorecard.services.record_value` (a new version, never an edit of an
+old one) and, once committed, asks Celery to recompute only the measures it touched.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from accounts.models import User
+from portal.permissions import can
+from portal.templatetags.govuk import uk_date
+from scorecard.models import DataPoint
+from scorecard.services import record_value
+from scorecard.tasks import recompute_measures
+from submissions import notifications
+from submissions.models import AuditEvent, Status, Submission, SubmittedValue
+from submissions.services import NotAllowed, SubmissionError, WrongState
+
+logger = logging.getLogger(__name__)
+
+
+class TransitionError(WrongState):
+    """The submission is not awaiting a decision (a draft, or someone already decided it)."""
+
+
+class CommentRequired(SubmissionError):
+    """Sending back needs a comment: the data lead has to know what to change."""
+
+
+class NotClean(SubmissionError):
+    """Bulk approval only takes returns without warnings; those need a reviewer's eye."""
+
+
+# Decisions ---------------------------------------------------------------------------------------
+
+
+def submission_approve(submission_id: int, *, by: User) -> Submission:
+    """Approve a submitted return: its values become the current approved figures.
+
+    Raises NotAllowed (role, or `by` created or edited it), TransitionError (not awaiting a
+    decision) or Submission.DoesNotExist.
+    """
+    return _approve(submission_id, by=by, require_clean=False)
+
+
+def submission_send_back(submission_id: int, *, by: User, comment: str) -> Submission:
+    """Return a submitted return to its data lead with a comment saying what to change.
+
+    The data lead edits the same submission and submits it again; nothing reaches the scorecard.
+    """
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        submission = _lock(submission_id)
+        _check_may_decide(submission, by)
+        _check_awaiting_decision(submission)
+        if not comment:
+            raise CommentRequired("Enter a comment saying what the data lead needs to change.")
+        _claim(submission, Status.SENT_BACK, by=by, comment=comment)
+        AuditEvent.objects.create(
+            submission=submission,
+            actor=by,
+            action=AuditEvent.Action.SEND_BACK,
+            changes={"status": [Status.SUBMITTED, Status.SENT_BACK], "comment": comment},
+        )
+        notifications.notify_sent_back(submission)
+    return submission
+
+
+@dataclass(frozen=True)
+class BulkApproval:
+    """What a bulk approval did: the ids approved, and each skipped id with the reason."""
+
+    approved: list[int] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def submissions_bulk_approve(ids: Iterable[int], *, by: User) -> BulkApproval:
+    """Approve each clean submission (no warnings) among `ids`, each in its own transaction.
+
+    One refusal never undoes the others: a return with warnings, one someone else already
+    decided, or one `by` prepared is skipped with the reason.
+    """
+    if not can(by, "review_submissions"):
+        raise NotAllowed("Only approvers can approve submissions.")
+    result = BulkApproval()
+    for submission_id in dict.fromkeys(ids):
+        try:
+            _approve(submission_id, by=by, require_clean=True)
+        except Submission.DoesNotExist:
+            result.skipped.append((submission_id, f"There is no submission {submission_id}."))
+        except SubmissionError as exc:
+            result.skipped.append((submission_id, str(exc)))
+        else:
+            result.approved.append(submission_id)
+    return result
+
+
+def _approve(submission_id: int, *, by: User, require_clean: bool) -> Submission:
+    try:
+        return _approve_atomically(submission_id, by=by, require_clean=require_clean)
+    except IntegrityError as exc:
+        # Two returns carrying a figure for the same new period, approved at the same instant:
+        # the database's one-current-value rule lets only the first in. Nothing was saved.
+        raise TransitionError(
+            "Another approval recorded a figure for the same measure and period at the same "
+            "moment, so nothing was saved. Reload the page and try again."
+        ) from exc
+
+
+def _approve_atomically(submission_id: int, *, by: User, require_clean: bool) -> Submission:
+    with transaction.atomic():
+        submission = _lock(submission_id)
+        _check_may_decide(submission, by)
+        _check_awaiting_decision(submission)
+        values = list(
+            submission.values.select_related("measure", "area", "period").order_by("row", "pk")
+        )
+        if require_clean and any(v.warnings for v in values):
+            raise NotClean(
+                f"Submission {submission.pk} has warnings, so it needs reviewing on its own."
+            )
+        _claim(submission, Status.APPROVED, by=by)
+        corrections, new_versions = _record_values(submission, values, by=by)
+        measure_ids = sorted({v.measure_id for v in values})
+        AuditEvent.objects.create(
+            submission=submission,
+            actor=by,
+            action=AuditEvent.Action.APPROVE,
+            changes={
+                "status": [Status.SUBMITTED, Status.APPROVED],
+                "values": len(values),
+                "new_versions": new_versions,
+                "unchanged": len(values) - new_versions,
+                "measures": sorted({v.measure.number for v in values}),
+            },
+        )
+        AuditEvent.objects.bulk_create(corrections)
+        transaction.on_commit(partial(enqueue_recompute, measure_ids))
+        notifications.notify_approved(submission)
+    return submission
+
+
+def _record_values(
+    submission: Submission, values: list[SubmittedValue], *, by: User
+) -> tuple[list[AuditEvent], int]:
+    """Make each value current, link it to its data point; a `correct` event per replaced value."""
+    keys = {(v.measure_id, v.area_id, v.period_id) for v in values}
+    current = {
+        (p.measure_id, p.area_id, p.period_id): p
+        for p in DataPoint.objects.filter(
+            measure_id__in={k[0] for k in keys},
+            area_id__in={k[1] for k in keys},
+            period_id__in={k[2] for k in keys},
+            is_current=True,
+        )
+    }
+    origin = f"submission {submission.pk}"
+    corrections: list[AuditEvent] = []
+    new_versions = 0
+    # One lock order for every approval, so two touching the same figures cannot deadlock.
+    for value in sorted(values, key=lambda v: (v.measure_id, v.area_id, v.period_id)):
+        key = (value.measure_id, value.area_id, value.period_id)
+        if not record_value(
+            value.measure,
+            value.area,
+            value.period,
+            value.value,
+            origin=origin,
+            numerator=value.numerator,
+            denominator=value.denominator,
+            note=value.note,
+            submitted_by=submission.created_by,
+            approved_by=by,
+        ):
+            continue  # the same figure is already current: no new version
+        new_versions += 1
+        point = DataPoint.objects.get(
+            measure_id=value.measure_id,
+            area_id=value.area_id,
+            period_id=value.period_id,
+            is_current=True,
+        )
+        SubmittedValue.objects.filter(pk=value.pk).update(data_point=point)
+        value.data_point = point
+        previous = current.get(key)
+        if previous is not None:
+            corrections.append(
+                AuditEvent(
+                    submission=submission,
+                    actor=by,
+                    action=AuditEvent.Action.CORRECT,
+                    changes={
+                        "measure": value.measure.number,
+                        "area": value.area.name,
+                        "period": value.period.label,
+                        "old": _text(previous.value),
+                        "new": _text(value.value),
+                        "old_version": previous.version,
+                        "new_version": point.version,
+                        "data_point": point.pk,
+                    },
+                )
+            )
+    return corrections, new_versions
+
+
+def _lock(submission_id: int) -> Submission:
+    # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    return Submission.objects.select_for_update().get(pk=submission_id)
+
+
+def _check_may_decide(submission: Submission, by: User) -> None:
+    if can(by, "approve_submission", submission):
+        return
+    if not can(by, "review_submissions"):
+        raise NotAllowed("Only approvers can approve or send back submissions.")
+    raise NotAllowed(
+        f"You prepared submission {submission.pk} (you created or edited it), so someone else "
+        "must approve it or send it back."
+    )
+
+
+def _check_awaiting_decision(submission: Submission) -> None:
+    if submission.status == Status.SUBMITTED:
+        return
+    raise TransitionError(_not_awaiting_message(submission))
+
+
+def _not_awaiting_message(submission: Submission) -> str:
+    if submission.status in (Status.APPROVED, Status.SENT_BACK) and submission.decided_by:
+        verb = "approved" if submission.status == Status.APPROVED else "sent back"
+        when = f" ({uk_date(submission.decided_at)})" if submission.decided_at else ""
+        return (
+            f"Submission {submission.pk} has already been {verb} by "
+            f"{submission.decided_by.display_name}{when}."
+        )
+    if submission.status == Status.SENT_BACK:
+        return f"Submission {submission.pk} has been sent back to its data lead."
+    return f"Submission {submission.pk} is a draft: it has not been submitted for approval yet."
+
+
+def _claim(submission: Submission, status: Status, *, by: User, comment: str | None = None) -> None:
+    """Move the submission out of "submitted", or fail if someone else already has.
+
+    The row is locked already on PostgreSQL; the condition in the UPDATE keeps the rule on
+    databases where FOR UPDATE is a no-op (SQLite), so it never rests on a stale read.
+    """
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "status": status,
+        "decided_by": by,
+        "decided_at": now,
+        "updated_at": now,
+    }
+    if comment is not None:
+        fields["review_comment"] = comment
+    claimed = Submission.objects.filter(pk=submission.pk, status=Status.SUBMITTED).update(**fields)
+    if claimed != 1:
+        submission.refresh_from_db()
+        raise TransitionError(_not_awaiting_message(submission))
+    for name, value in fields.items():
+        setattr(submission, name, value)
+
+
+def enqueue_recompute(measure_ids: list[int]) -> None:
+    """Ask Celery to recompute these measures' live rows; never raises.
+
+    Runs after the approval has committed, so a broker that is down must not turn a recorded
+    approval into an error page: the beat task `recompute_stale` finds rows older than their data
+    and heals them.
+    """
+    try:
+        recompute_measures.delay(measure_ids)
+    except (BrokerError, OSError):
+        logger.warning(
+            "Broker unreachable: measures %s not queued for recompute; recompute_stale heals them.",
+            measure_ids,
+            exc_info=True,
+        )
+    except Exception:
+        # Eager mode runs the task here; its failure is a bug to log, not a failed approval.
+        logger.exception("Recomputing measures %s failed after approval.", measure_ids)
+
+
+def _text(value: Decimal) -> str:
+    """A Decimal for JSON without the column's trailing zeros ("65", not "65.000000")."""
+    normalised = value.normalize()
+    return f"{normalised:f}"
+
+
+# Reads for the review screens --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    submission: Submission
+    value_count: int
+    warning_count: int
+    prepared_by_you: bool
+
+    @property
+    def clean(self) -> bool:
+        return self.warning_count == 0
+
+
+def approval_queue(*, for_user: User) -> list[QueueEntry]:
+    """Submitted returns, oldest first, with their counts; three queries however many there are."""
+    submissions = list(
+        Submission.objects.filter(status=Status.SUBMITTED)
+        .select_related("organisation", "created_by")
+        .annotate(value_count=Count("values"))
+        .order_by("submitted_at", "pk")
+    )
+    ids = [s.pk for s in submissions]
+    warnings: dict[int, int] = defaultdict(int)
+    for submission_id, items in SubmittedValue.objects.filter(submission_id__in=ids).values_list(
+        "submission_id", "warnings"
+    ):
+        warnings[submission_id] += len(items or [])
+    edited = set(
+        Submission.objects.filter(pk__in=ids, editors=for_user).values_list("pk", flat=True)
+    )
+    return [
+        QueueEntry(
+            submission=s,
+            value_count=s.value_count,
+            warning_count=warnings[s.pk],
+            prepared_by_you=s.created_by_id == for_user.pk or s.pk in edited,
+        )
+        for s in submissions
+    ]
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """One submitted value beside the approved figure it follows or replaces."""
+
+    value: SubmittedValue
+    previous: DataPoint | None
+    is_correction: bool
+    warnings: list[str]
+
+    @property
+    def places(self) -> int:
+        return self.value.measure.decimal_places
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.previous is None:
+            return None
+        return self.value.value - self.previous.value
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        change = self.change
+        if change is None or self.previous is None or self.previous.value == 0:
+            return None
+        return change / self.previous.value * 100
+
+
+def review_lines(submission: Submission) -> list[ReviewLine]:
+    """Each value with the approved figure before it: the same period's earlier version (a
+    correction) or else the latest earlier period. Two queries."""
+    values = list(
+        submission.values.select_related("measure", "area", "period", "data_point").order_by(
+            "row", "pk"
+        )
+    )
+    if not values:
+        return []
+    own = {v.data_point_id for v in values if v.data_point_id}
+    points: dict[tuple[int, int], list[DataPoint]] = defaultdict(list)
+    for point in (
+        DataPoint.objects.filter(
+            measure_id__in={v.measure_id for v in values},
+            area_id__in={v.area_id for v in values},
+        )
+        .exclude(pk__in=own)
+        .select_related("period", "approved_by")
+        .order_by("period__end", "version")
+    ):
+        points[(point.measure_id, point.area_id)].append(point)
+    return [_line(v, points[(v.measure_id, v.area_id)]) for v in values]
+
+
+def _line(value: SubmittedValue, history: list[DataPoint]) -> ReviewLine:
+    same = [p for p in history if p.period_id == value.period_id]
+    if value.data_point is not None:
+        # Already approved: compare with the version it replaced, not with later corrections.
+        same = [p for p in same if p.version < value.data_point.version]
+    else:
+        same = [p for p in same if p.is_current]
+    if same:
+        previous: DataPoint | None = same[-1]
+    else:
+        earlier = [p for p in history if p.is_current and p.period.end < value.period.end]
+        previous = earlier[-1] if earlier else None
+    return ReviewLine(
+        value=value,
+        previous=previous,
+        is_correction=bool(same),
+        warnings=[warning_text(w) for w in value.warnings or []],
+    )
+
+
+def warning_text(warning: object) -> str:
+    """A stored warning as a sentence, whether the validator kept a string or a dict."""
+    if isinstance(warning, dict):
+        return str(warning.get("message") or warning.get("text") or warning)
+    return str(warning)

@@ -1,0 +1,157 @@
+"""Forms for entering figures, picking a period and uploading a file.
+
+The forms only collect text: judging the figures is `submissions.validation`'s job, so a value
+typed here is checked exactly as the same value in a file, the API or `import_values`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+from scorecard.periods import PERIOD_TYPE_LABELS, Period, PeriodError, PeriodType, parse_period
+from submissions.validation import FIELDS, Issue, RawRow
+
+#: The most rows the entry form handles; Django refuses POSTs of more than 1,000 fields.
+FORM_MAX_ROWS = 120
+
+_NUMBER = {"inputmode": "decimal", "spellcheck": "false", "autocomplete": "off"}
+
+
+class PeriodChoiceForm(forms.Form):
+    """Which period the figures are for; only ended periods of the organisation's types."""
+
+    period = forms.CharField(
+        label="Period",
+        help_text="The period the figures are for. Figures can be entered once a period has ended.",
+        widget=forms.Select,
+    )
+
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, list[Period]]], today: date, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.types = {PeriodType(t) for t, _ in choices}
+        widget = self.fields["period"].widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = [("", "Choose a period")] + [
+            (PERIOD_TYPE_LABELS[PeriodType(t)], [(p.label, p.label) for p in periods])
+            for t, periods in choices
+        ]
+
+    def clean_period(self) -> Period:
+        text = self.cleaned_data["period"]
+        try:
+            period = parse_period(text)
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if period.type not in self.types:
+            label = PERIOD_TYPE_LABELS[period.type]
+            kind = label[0].lower() + label[1:]
+            raise forms.ValidationError(f"Your organisation has no measures reported by {kind}.")
+        if not period.has_ended(self.today):
+            raise forms.ValidationError(f"{period.label} has not ended yet.")
+        return period
+
+
+class ValueForm(forms.Form):
+    """One measure's figure for one area and period. The hidden fields say which; they are
+    checked by the validator like any other input, never trusted."""
+
+    measure = forms.CharField(widget=forms.HiddenInput, required=False)
+    area = forms.CharField(widget=forms.HiddenInput, required=False)
+    period = forms.CharField(widget=forms.HiddenInput, required=False)
+    value = forms.CharField(
+        label="Value",
+        required=False,
+        help_text="The figure as it should appear on the scorecard.",
+        widget=forms.TextInput(attrs={**_NUMBER, "class": "govuk-input--width-10"}),
+    )
+    numerator = forms.CharField(
+        label="Numerator",
+        required=False,
+        help_text="For a percentage or rate: the number it is calculated from.",
+        widget=forms.TextInput(attrs={**_NUMBER, "class": "govuk-input--width-10"}),
+    )
+    denominator = forms.CharField(
+        label="Denominator",
+        required=False,
+        help_text="For a percentage or rate: the number it is divided by.",
+        widget=forms.TextInput(attrs={**_NUMBER, "class": "govuk-input--width-10"}),
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        help_text="Explain anything unusual. Needed before you submit if the value has a warning.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    FIGURES = ("value", "numerator", "denominator", "note")
+
+    def has_figures(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(str(data.get(name) or "").strip() for name in self.FIGURES)
+
+    def raw_row(self, row: int) -> RawRow:
+        return RawRow(row, {name: self.cleaned_data.get(name, "") for name in FIELDS})
+
+    def add_issue(self, issue: Issue) -> None:
+        """Show a validator issue on the field it names (on the form for hidden fields)."""
+        name = issue.field if issue.field in self.FIGURES else None
+        self.add_error(name, issue.message)
+
+
+class BaseValueFormSet(forms.BaseFormSet):
+    def raw_rows(self) -> list[RawRow]:
+        """The rows with anything typed in, numbered from 1 in form order."""
+        return [
+            form.raw_row(index)
+            for index, form in enumerate(self.forms, start=1)
+            if form.has_figures()
+        ]
+
+    def add_issues(self, issues: list[Issue]) -> list[Issue]:
+        """Attach row issues to their forms; return those that belong to no single row."""
+        unplaced = []
+        for issue in issues:
+            if issue.row is not None and 1 <= issue.row <= len(self.forms):
+                self.forms[issue.row - 1].add_issue(issue)
+            else:
+                unplaced.append(issue)
+        return unplaced
+
+
+ValueFormSet = forms.formset_factory(
+    ValueForm,
+    formset=BaseValueFormSet,
+    extra=0,
+    max_num=FORM_MAX_ROWS,
+    absolute_max=FORM_MAX_ROWS,
+    validate_max=True,
+)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text=(
+            "A CSV (UTF-8) or Excel (.xlsx) file with the columns measure, period, area, value, "
+            f"numerator, denominator and note, up to {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
+        ),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        limit = settings.MAX_UPLOAD_BYTES
+        if (upload.size or 0) > limit:
+            raise forms.ValidationError(
+                f"The file must be smaller than {filesizeformat(limit)}: "
+                "split it into several files, or remove columns you do not need."
+            )
+        return upload

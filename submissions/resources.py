@@ -1,0 +1,192 @@
+"""The long-format values file (CONTRACT.md): reading uploads and writing the blank template.
+
+Parsing goes through django-import-export's formats (CSV, XLSX) into a tablib Dataset and the
+`LongFormatResource` fields; judging the figures is left to `submissions.validation`. Problems
+with the file as a whole (not a CSV or XLSX, empty, missing columns) are reported here as issues
+in the validator's shape, so every channel shows them the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import tablib
+from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV, XLSX
+
+from scorecard.periods import Period
+from submissions.validation import FIELDS, REQUIRED_COLUMNS, Issue, RawRow
+
+EXTENSIONS = (".csv", ".xlsx")
+_ZIP_MAGIC = b"PK\x03\x04"
+#: A leading character that makes a spreadsheet treat a cell as a formula.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class PeriodWidget(widgets.CharWidget):
+    """A period cell as text. Spreadsheets turn a typed "Oct 23" into the date 1 October 2023,
+    so a date on the first of a month is read back as that month."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if isinstance(value, dt.date) and value.day == 1:
+            return Period.month(value.year, value.month).label
+        if isinstance(value, dt.datetime | dt.date):
+            return f"{value.day} {value:%B %Y}"
+        return super().clean(value, row, **kwargs)
+
+
+class LongFormatResource(resources.Resource):
+    """The columns `measure, period, area, value, numerator, denominator, note`, all read as
+    text (blank XLSX cells arrive as None; CharWidget makes them "")."""
+
+    measure = fields.Field(attribute="measure", column_name="measure", widget=widgets.CharWidget())
+    period = fields.Field(attribute="period", column_name="period", widget=PeriodWidget())
+    area = fields.Field(attribute="area", column_name="area", widget=widgets.CharWidget())
+    value = fields.Field(attribute="value", column_name="value", widget=widgets.CharWidget())
+    numerator = fields.Field(
+        attribute="numerator", column_name="numerator", widget=widgets.CharWidget()
+    )
+    denominator = fields.Field(
+        attribute="denominator", column_name="denominator", widget=widgets.CharWidget()
+    )
+    note = fields.Field(attribute="note", column_name="note", widget=widgets.CharWidget())
+
+    class Meta:
+        fields = FIELDS
+        import_id_fields: tuple[str, ...] = ()
+
+    def raw_rows(self, dataset: tablib.Dataset) -> tuple[list[RawRow], list[Issue]]:
+        """The dataset's data rows, numbered as a spreadsheet shows them (the header is row 1).
+
+        Column names are matched ignoring case and surrounding spaces; optional columns may be
+        left out; rows with every cell blank are skipped.
+        """
+        headers = [_header(h) for h in dataset.headers or []]
+        missing = [c for c in REQUIRED_COLUMNS if c not in headers]
+        if missing:
+            names = ", ".join(f"'{c}'" for c in missing)
+            return [], [
+                Issue(
+                    1,
+                    missing[0],
+                    f"The file has no {names} column: its first row must name the columns "
+                    f"{', '.join(FIELDS)}.",
+                )
+            ]
+        position = {name: headers.index(name) for name in FIELDS if name in headers}
+        rows: list[RawRow] = []
+        for index, cells in enumerate(dataset, start=2):
+            record = {name: cells[i] for name, i in position.items()}
+            record.update({name: "" for name in FIELDS if name not in position})
+            if all(v is None or str(v).strip() == "" for v in record.values()):
+                continue
+            rows.append(RawRow(index, {name: self.fields[name].clean(record) for name in FIELDS}))
+        if not rows:
+            return [], [Issue(None, "file", "The file has no figures in it: only a header row.")]
+        return rows, []
+
+
+def _header(value: Any) -> str:
+    return " ".join(str(value or "").replace("\ufeff", "").split()).casefold()
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    rows: list[RawRow]
+    issues: list[Issue]
+
+
+def read_values_file(name: str, content: bytes) -> ParsedFile:
+    """Parse an uploaded CSV (UTF-8, with or without BOM) or XLSX file into raw rows.
+
+    Never raises for a bad file: whatever is wrong comes back as an issue with a plain message.
+    """
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in EXTENSIONS:
+        return _file_error("The file must be a CSV (.csv) or Excel workbook (.xlsx).")
+    if not content.strip():
+        return _file_error("The file is empty.")
+    if suffix == ".csv":
+        if content.startswith(_ZIP_MAGIC):
+            return _file_error(
+                "The file is an Excel workbook named .csv: save it as .xlsx, or as CSV (UTF-8)."
+            )
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return _file_error(
+                "The file is not a CSV saved as UTF-8: in Excel choose 'CSV UTF-8 (Comma "
+                "delimited)' when you save it."
+            )
+        if "\x00" in text:
+            return _file_error("The file is not a text CSV file.")
+        try:
+            dataset = CSV().create_dataset(text)
+        except Exception:  # tablib raises several types for ragged or malformed CSV
+            return _file_error(
+                "The file could not be read as CSV: check that every row has the same columns "
+                "as the header row."
+            )
+    else:
+        if not content.startswith(_ZIP_MAGIC):
+            return _file_error("The file is not an Excel workbook (.xlsx) although it is named so.")
+        try:
+            dataset = XLSX().create_dataset(content)
+        except StopIteration:
+            return _file_error("The file is empty.")
+        except Exception:  # openpyxl raises many types for a damaged or foreign workbook
+            return _file_error(
+                "The file could not be read as an Excel workbook (.xlsx): save it again from "
+                "Excel, or as CSV (UTF-8)."
+            )
+    if not dataset.headers:
+        return _file_error("The file is empty.")
+    rows, issues = LongFormatResource().raw_rows(dataset)
+    return ParsedFile(rows, issues)
+
+
+def _file_error(message: str) -> ParsedFile:
+    return ParsedFile([], [Issue(None, "file", message)])
+
+
+# Writing -------------------------------------------------------------------------------------
+
+TEMPLATE_EXTRA = "measure name (ignored on upload)"
+
+
+def _neutralised(value: object) -> object:
+    """Keep a text cell from being run as a formula when the file is opened in a spreadsheet."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def values_dataset(records: Iterable[Mapping[str, Any]], *, names: bool = False) -> tablib.Dataset:
+    """Long-format rows as a Dataset through the resource; `names` adds the measure's name as a
+    last column that uploads ignore, for people filling in the template."""
+    records = list(records)
+    dataset = LongFormatResource().export(records)
+    if names:
+        dataset.append_col([r.get("measure_name", "") for r in records], header=TEMPLATE_EXTRA)
+    free_text = ("area", "note", TEMPLATE_EXTRA)
+    text_columns = {i for i, h in enumerate(dataset.headers) if h in free_text}
+    cleaned = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        cleaned.append([_neutralised(c) if i in text_columns else c for i, c in enumerate(row)])
+    return cleaned
+
+
+def export_values(dataset: tablib.Dataset, file_format: str) -> bytes:
+    """The dataset as CSV (UTF-8 with BOM, so Excel reads it right) or XLSX bytes."""
+    if file_format == "csv":
+        return ("\ufeff" + CSV().export_data(dataset)).encode("utf-8")
+    if file_format == "xlsx":
+        data = XLSX().export_data(dataset)
+        return data if isinstance(data, bytes) else bytes(data)
+    raise ValueError(f"unknown format {file_format!r}")
+
+
+CONTENT_TYPES = {"csv": CSV.CONTENT_TYPE, "xlsx": XLSX.CONTENT_TYPE}

@@ -1,0 +1,391 @@
+"""Writes to submissions: create, edit and submit a return, and stage an upload for its preview.
+
+Each takes the actor as `by=`, validates through `submissions.validation` and writes its audit
+event in the same transaction. Status changes are conditional updates, so two requests racing
+cannot both move a return. (Approval and sending back live in `submissions.approval`.)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from portal.permissions import can
+from scorecard.models import ReportingPeriod
+from scorecard.periods import Period
+from submissions import selectors
+from submissions.models import AuditEvent, Channel, Status, Submission, SubmittedValue
+from submissions.notifications import notify_submitted
+from submissions.validation import (
+    CleanValue,
+    Issue,
+    RawRow,
+    ValidationResult,
+    decimal_text,
+    validate_rows,
+)
+
+#: Rows per INSERT; SQLite lowers it further to its own limit on query parameters.
+BATCH_SIZE = 1000
+
+
+class SubmissionError(Exception):
+    """A submission operation was refused; the message says why in plain words."""
+
+
+class NotAllowed(SubmissionError, PermissionDenied):
+    """The actor may not do this (HTTP 403); a PermissionDenied too, so an uncaught one is a 403
+    rather than a 500."""
+
+
+class WrongState(SubmissionError):
+    """The submission is not in a state that allows this (HTTP 409)."""
+
+
+class InvalidSubmission(SubmissionError):
+    """The figures have errors; nothing was saved."""
+
+    def __init__(self, result: ValidationResult) -> None:
+        self.result = result
+        super().__init__(f"{len(result.errors)} problem(s) with the figures: nothing was saved.")
+
+    @property
+    def errors(self) -> list[Issue]:
+        return self.result.errors
+
+
+def _require_lead(by: Any) -> None:
+    if not can(by, "enter_values"):
+        raise NotAllowed("Only a partner organisation's data lead can enter figures.")
+
+
+def _require_editable(submission: Submission, by: Any) -> None:
+    """Refuse outsiders (NotAllowed) and returns that are no longer open to change (WrongState)."""
+    if can(by, "edit_submission", submission):
+        return
+    if can(by, "view_submission", submission) and can(by, "enter_values"):
+        raise WrongState(
+            f"This return is {submission.get_status_display().lower()}: "
+            "only a draft or a return sent back can be changed or submitted."
+        )
+    raise NotAllowed("You cannot change this return.")
+
+
+def _periods_for(values: Sequence[CleanValue]) -> dict[Period, ReportingPeriod]:
+    """The reporting periods of the values, creating the missing ones, in a fixed few queries.
+
+    Matched on (type, start, end), the database's own key, rather than on the label.
+    """
+    wanted = {v.period for v in values}
+
+    def fetch() -> dict[tuple[str, object, object], ReportingPeriod]:
+        rows = ReportingPeriod.objects.filter(
+            start__in={p.start for p in wanted}, end__in={p.end for p in wanted}
+        )
+        return {(rp.period_type, rp.start, rp.end): rp for rp in rows}
+
+    def key(period: Period) -> tuple[str, object, object]:
+        return (period.type.value, period.start, period.end)
+
+    found = fetch()
+    missing = [p for p in wanted if key(p) not in found]
+    if missing:
+        ReportingPeriod.objects.bulk_create(
+            [
+                ReportingPeriod(period_type=p.type.value, start=p.start, end=p.end, label=p.label)
+                for p in missing
+            ],
+            ignore_conflicts=True,
+            batch_size=BATCH_SIZE,
+        )
+        found = fetch()
+    return {p: found[key(p)] for p in wanted}
+
+
+def _warning_list(clean: CleanValue) -> list[dict[str, str]]:
+    return [{"field": "value", "message": message} for message in clean.warnings]
+
+
+def _store_values(submission: Submission, values: Sequence[CleanValue]) -> None:
+    periods = _periods_for(values)
+    SubmittedValue.objects.bulk_create(
+        [
+            SubmittedValue(
+                submission=submission,
+                row=v.row,
+                measure=v.measure,
+                area=v.area,
+                period=periods[v.period],
+                value=v.value,
+                numerator=v.numerator,
+                denominator=v.denominator,
+                note=v.note,
+                warnings=_warning_list(v),
+            )
+            for v in values
+        ],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _summary(result: ValidationResult) -> dict[str, object]:
+    """What an audit event records about a set of values: counts, and every correction."""
+    return {
+        "values": len(result.values),
+        "warnings": len(result.warnings),
+        "corrections": [
+            {
+                "measure": v.measure.number,
+                "area": v.area.name,
+                "period": v.period.label,
+                "from": _text(v.current),
+                "to": _text(v.value),
+            }
+            for v in result.values
+            if v.is_correction
+        ],
+    }
+
+
+def _text(value: Decimal | None) -> str:
+    return decimal_text(value)
+
+
+@transaction.atomic
+def submission_create(
+    *, by: Any, rows: Sequence[RawRow], channel: str, submit: bool = False
+) -> tuple[Submission, ValidationResult]:
+    """Save the rows as a new draft return of the actor's organisation (and, with `submit`,
+    submit it at once). All or nothing: any error raises InvalidSubmission and saves nothing."""
+    _require_lead(by)
+    result = validate_rows(rows, user=by, require_notes=submit)
+    if not result.ok:
+        raise InvalidSubmission(result)
+    submission = Submission.objects.create(
+        organisation_id=by.organisation_id, channel=Channel(channel), created_by=by
+    )
+    submission.editors.add(by)
+    _store_values(submission, result.values)
+    AuditEvent.objects.create(
+        submission=submission,
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        changes={"channel": channel, **_summary(result)},
+    )
+    if submit:
+        _mark_submitted(submission, by=by, result=result)
+    return submission, result
+
+
+@transaction.atomic
+def submission_update(
+    submission: Submission,
+    *,
+    by: Any,
+    rows: Sequence[RawRow],
+    channel: str = Channel.FORM,
+    submit: bool = False,
+) -> ValidationResult:
+    """Replace a draft's (or a sent-back return's) values with `rows`, recording which values
+    changed from what to what. All or nothing, like submission_create."""
+    _require_editable(submission, by)
+    result = validate_rows(rows, user=by, require_notes=submit)
+    if not result.ok:
+        raise InvalidSubmission(result)
+    # Claim the row first: a return submitted meanwhile is refused rather than edited after.
+    claimed = Submission.objects.filter(
+        pk=submission.pk, status__in=selectors.EDITABLE_STATUSES
+    ).update(updated_at=timezone.now())
+    if not claimed:
+        raise WrongState("This return has been submitted meanwhile: it can no longer be changed.")
+    before = {
+        (v.measure_id, v.area_id, v.period.period): v
+        for v in submission.values.select_related("measure", "area", "period")
+    }
+    changes = _differences(before, result.values)
+    if any(changes.values()):
+        submission.values.all().delete()  # a draft's values are not history; the event keeps it
+        _store_values(submission, result.values)
+        submission.editors.add(by)
+        AuditEvent.objects.create(
+            submission=submission,
+            actor=by,
+            action=AuditEvent.Action.EDIT,
+            changes={"channel": channel, **changes},
+        )
+    if submit:
+        _mark_submitted(submission, by=by, result=result)
+    return result
+
+
+def _differences(
+    before: dict[tuple[int, int, Period], SubmittedValue], after: Sequence[CleanValue]
+) -> dict[str, list[dict[str, object]]]:
+    """Values added, removed and changed (field by field, from → to) between two versions."""
+    added, changed = [], []
+    seen = set()
+    for new in after:
+        key = (new.measure.pk, new.area.pk, new.period)
+        seen.add(key)
+        where = {"measure": new.measure.number, "area": new.area.name, "period": new.period.label}
+        old = before.get(key)
+        if old is None:
+            added.append({**where, "value": _text(new.value)})
+            continue
+        for name in ("value", "numerator", "denominator"):
+            if getattr(old, name) != getattr(new, name):
+                changed.append(
+                    {
+                        **where,
+                        "field": name,
+                        "from": _text(getattr(old, name)),
+                        "to": _text(getattr(new, name)),
+                    }
+                )
+        if old.note != new.note:
+            changed.append({**where, "field": "note", "from": old.note, "to": new.note})
+    removed = [
+        {
+            "measure": old.measure.number,
+            "area": old.area.name,
+            "period": old.period.label,
+            "value": _text(old.value),
+        }
+        for key, old in before.items()
+        if key not in seen
+    ]
+    return {"added": added, "changed": changed, "removed": removed}
+
+
+@transaction.atomic
+def submission_submit(submission: Submission, *, by: Any) -> ValidationResult:
+    """Send a draft (or a sent-back return) for approval, after checking its values again:
+    the catalogue or the approved figures may have changed since it was saved, and every value
+    with a warning must now carry a note."""
+    _require_editable(submission, by)
+    result = validate_rows(selectors.stored_rows(submission), user=by, require_notes=True)
+    if not result.ok:
+        raise InvalidSubmission(result)
+    _mark_submitted(submission, by=by, result=result)
+    return result
+
+
+def _mark_submitted(submission: Submission, *, by: Any, result: ValidationResult) -> None:
+    previous = Submission.objects.filter(pk=submission.pk).values_list("status", flat=True).first()
+    now = timezone.now()
+    moved = Submission.objects.filter(
+        pk=submission.pk, status__in=selectors.EDITABLE_STATUSES
+    ).update(status=Status.SUBMITTED, submitted_at=now, updated_at=now)
+    if not moved:
+        raise WrongState("This return has already been submitted.")
+    warnings = {v.row: _warning_list(v) for v in result.values}
+    stored = list(submission.values.only("pk", "row", "warnings"))
+    for value in stored:
+        value.warnings = warnings.get(value.row, [])
+    SubmittedValue.objects.bulk_update(stored, ["warnings"], batch_size=BATCH_SIZE)
+    AuditEvent.objects.create(
+        submission=submission,
+        actor=by,
+        action=AuditEvent.Action.SUBMIT,
+        changes={"from": previous, **_summary(result)},
+    )
+    submission.refresh_from_db()
+    notify_submitted(submission)
+
+
+# Uploads between preview and confirmation ----------------------------------------------------
+
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+@dataclass(frozen=True)
+class StagedUpload:
+    token: str
+    user_id: int
+    filename: str
+    submission_id: int | None
+    rows: list[RawRow]
+
+
+def _upload_dir() -> Path:
+    return Path(settings.VAR_DIR) / "uploads"
+
+
+def upload_stage(
+    *, by: Any, filename: str, rows: Sequence[RawRow], submission: Submission | None = None
+) -> str:
+    """Keep parsed rows on the server until the data lead confirms them; returns the token.
+
+    The rows stay out of hidden form fields so the confirmed data is exactly what was previewed.
+    """
+    directory = _upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for old in directory.glob("*.json"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    payload = {
+        "user_id": by.pk,
+        "filename": filename,
+        "submission_id": submission.pk if submission else None,
+        "rows": [[r.row, {k: _cell(v) for k, v in r.fields.items()}] for r in rows],
+    }
+    (directory / f"{token}.json").write_text(json.dumps(payload), encoding="utf-8")
+    return token
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def upload_load(token: str, *, user: Any) -> StagedUpload | None:
+    """The staged upload if it exists and belongs to `user`."""
+    if not _TOKEN.fullmatch(token):
+        return None
+    path = _upload_dir() / f"{token}.json"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if payload.get("user_id") != user.pk:
+        return None
+    return StagedUpload(
+        token=token,
+        user_id=payload["user_id"],
+        filename=payload["filename"],
+        submission_id=payload["submission_id"],
+        rows=[RawRow(row, fields) for row, fields in payload["rows"]],
+    )
+
+
+def upload_discard(token: str) -> None:
+    if _TOKEN.fullmatch(token):
+        (_upload_dir() / f"{token}.json").unlink(missing_ok=True)
+
+
+def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
+    """Save a previewed upload: a new draft, or the replacement values of an open return."""
+    if staged.submission_id is None:
+        created, _ = submission_create(by=by, rows=staged.rows, channel=Channel.UPLOAD)
+        upload_discard(staged.token)
+        return created
+    existing = Submission.objects.filter(pk=staged.submission_id).first()
+    if existing is None:
+        raise NotAllowed("The return this file was meant to replace no longer exists.")
+    submission_update(existing, by=by, rows=staged.rows, channel=Channel.UPLOAD)
+    upload_discard(staged.token)
+    return existing

@@ -1,0 +1,623 @@
+"""The one validator of partners' figures, used by the form, the upload, the API and
+`import_values`, so that the four can never disagree about what is acceptable.
+
+Input: rows (a row number and the raw fields as typed, uploaded or posted) and the user; output:
+clean values plus a list of issues, each naming the row, the field and the reason. Errors refuse
+the whole submission; warnings are allowed but need a note before the return is submitted.
+
+Everything the checks need (measures, areas, periods, current approved values and recent history)
+is loaded once per call, so the number of queries does not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, Literal
+
+from django.utils import timezone
+
+from scorecard.compute import ValueKind, at_precision
+from scorecard.models import Area, AreaKind, DataPoint, Measure
+from scorecard.periods import (
+    PERIOD_TYPE_LABELS,
+    Period,
+    PeriodError,
+    PeriodType,
+    latest_ended,
+    parse_period,
+)
+
+#: The long format's columns, in the contract's order.
+FIELDS: tuple[str, ...] = ("measure", "period", "area", "value", "numerator", "denominator", "note")
+#: Columns a file must have; the others may be left out and then count as blank.
+REQUIRED_COLUMNS: tuple[str, ...] = ("measure", "period", "value")
+
+Level = Literal["error", "warning"]
+
+#: Outlier rule: modified z-score (Iglewicz and Hoaglin) over this many recent approved periods.
+HISTORY_PERIODS = 8
+MIN_HISTORY_FOR_Z = 4
+Z_LIMIT = 3.5
+#: With too little history for the z-score, a change of more than this fraction is flagged.
+SHORT_HISTORY_CHANGE = Decimal("0.5")
+#: Counts this small might identify people once published.
+SMALL_COUNTS = (Decimal(1), Decimal(4))
+
+_PLACES = Decimal("0.000001")  # what the database stores (DecimalField decimal_places=6)
+_MAX_MAGNITUDE = Decimal(10) ** 14  # DecimalField max_digits=20 less the 6 places
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_PER = re.compile(r"\bper\s+([\d,]+(?:\.\d+)?)\s*(k\b)?", re.IGNORECASE)
+
+
+class RowStatus(StrEnum):
+    """How a value compares with the current approved figure for the same measure, area, period."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem with one field of one row; `row` is None for a problem with the whole input."""
+
+    row: int | None
+    field: str
+    message: str
+    level: Level = "error"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "field": self.field, "message": self.message, "level": self.level}
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One row as received: fields keyed by the long format's column names, values as given."""
+
+    row: int
+    fields: Mapping[str, Any]
+
+    def get(self, name: str) -> Any:
+        return self.fields.get(name)
+
+
+@dataclass
+class CleanValue:
+    """A row that passed every check, with what the preview and the approver need beside it."""
+
+    row: int
+    measure: Measure
+    area: Area
+    period: Period
+    value: Decimal
+    numerator: Decimal | None
+    denominator: Decimal | None
+    note: str
+    #: The current approved figure for the same measure, area and period (a correction if set).
+    current: Decimal | None = None
+    current_numerator: Decimal | None = None
+    current_denominator: Decimal | None = None
+    #: The latest approved figure for an earlier period, to show beside the new one.
+    previous: Decimal | None = None
+    previous_period: Period | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[int, int, Period]:
+        return (self.measure.pk, self.area.pk, self.period)
+
+    @property
+    def status(self) -> RowStatus:
+        if self.current is None:
+            return RowStatus.NEW
+        same = (self.current, self.current_numerator, self.current_denominator) == (
+            self.value,
+            self.numerator,
+            self.denominator,
+        )
+        return RowStatus.UNCHANGED if same else RowStatus.CHANGED
+
+    @property
+    def is_correction(self) -> bool:
+        """A different figure for a period that already has an approved one."""
+        return self.status is RowStatus.CHANGED
+
+
+@dataclass
+class ValidationResult:
+    values: list[CleanValue]
+    issues: list[Issue]
+    #: Rows that had errors (their values are not in `values`).
+    rows_with_errors: set[int] = field(default_factory=set)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def issues_for(self, row: int) -> list[Issue]:
+        return [i for i in self.issues if i.row == row]
+
+
+# Raw field readers --------------------------------------------------------------------------
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def decimal_text(value: Decimal | None) -> str:
+    """A stored figure as plain text without trailing zeros or exponent ("60", "4.9")."""
+    if value is None:
+        return ""
+    normalised = value.normalize()
+    return f"{normalised:f}" if normalised != 0 else "0"
+
+
+def _number(raw: Any, label: str) -> tuple[Decimal | None, str | None]:
+    """Read a figure: (number, None), (None, None) when blank, or (None, error message)."""
+    if raw is None:
+        return None, None
+    if isinstance(raw, bool):
+        return None, f"The {label} must be a number, not {str(raw).lower()}."
+    if isinstance(raw, Decimal | int):
+        number = Decimal(raw)
+    elif isinstance(raw, float):
+        number = Decimal(repr(raw))
+    else:
+        text = str(raw).strip()
+        if not text:
+            return None, None
+        cleaned = text.removesuffix("%").strip()
+        if "," in cleaned:
+            if not _THOUSANDS.fullmatch(cleaned):
+                return None, (
+                    f"'{text}' is not a number: write the {label} with a full stop for decimals, "
+                    "as in 1234.5 or 1,234.5."
+                )
+            cleaned = cleaned.replace(",", "")
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation:
+            return None, f"'{text}' is not a number: write the {label} in figures, as in 42 or 3.5."
+    if not number.is_finite():
+        return None, f"The {label} must be a finite number, not '{_text(raw)}'."
+    if abs(number) >= _MAX_MAGNITUDE:
+        return None, f"The {label} {_text(raw)} is too large to be a figure on the scorecard."
+    return number.quantize(_PLACES, rounding=ROUND_HALF_UP), None
+
+
+def _shown(value: Decimal, places: int | None = None) -> str:
+    """A figure for a message, UK style (thousands separators)."""
+    if places is None:
+        text = decimal_text(value)
+        whole, _, fraction = text.partition(".")
+        sign = "-" if whole.startswith("-") else ""
+        return f"{sign}{int(whole.lstrip('-') or 0):,}" + (f".{fraction}" if fraction else "")
+    rounded = at_precision(value, places)
+    return f"{rounded:,.{places}f}"
+
+
+def _kind_name(period_type: PeriodType) -> str:
+    text = PERIOD_TYPE_LABELS[period_type]
+    return text[0].lower() + text[1:]
+
+
+def rate_multiplier(unit: str) -> Decimal | None:
+    """The 'per N' of a rate's unit ("Rate per 1k population" → 1000), or None if unstated."""
+    match = _PER.search(unit)
+    if not match:
+        return None
+    number = Decimal(match[1].replace(",", ""))
+    return number * 1000 if match[2] else number
+
+
+# The validator ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Catalogue:
+    """Everything about measures and areas the checks need, loaded once."""
+
+    by_number: dict[int, Measure]
+    by_code: dict[str, Measure]
+    areas: dict[str, Area]
+    local: Area | None
+
+    @classmethod
+    def load(cls) -> _Catalogue:
+        measures = list(Measure.objects.select_related("organisation"))
+        areas = list(Area.objects.all())
+        return cls(
+            by_number={m.number: m for m in measures},
+            by_code={m.code.casefold(): m for m in measures},
+            areas={a.name.casefold(): a for a in areas},
+            local=next((a for a in areas if a.kind == AreaKind.LOCAL), None),
+        )
+
+    def measure(self, text: str) -> Measure | None:
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return self.by_code.get(text.casefold())
+        if number.is_finite() and number == number.to_integral_value():
+            return self.by_number.get(int(number))
+        return None
+
+
+@dataclass
+class _Parsed:
+    """A row after the checks that need no history; `value` etc. are None where they failed."""
+
+    raw: RawRow
+    measure: Measure | None = None
+    area: Area | None = None
+    period: Period | None = None
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    note: str = ""
+    failed: bool = False
+
+
+class _Checker:
+    def __init__(self, user: Any, today: date) -> None:
+        self.user = user
+        self.today = today
+        self.organisation_id: int | None = getattr(user, "organisation_id", None)
+        self.organisation = getattr(user, "organisation", None) if self.organisation_id else None
+        self.catalogue = _Catalogue.load()
+        self.issues: list[Issue] = []
+        self._periods: dict[tuple[str, PeriodType | None], Period | PeriodError] = {}
+
+    def error(self, row: int, name: str, message: str) -> None:
+        self.issues.append(Issue(row, name, message, "error"))
+
+    def parse(self, raw: RawRow) -> _Parsed:
+        parsed = _Parsed(raw)
+        before = len(self.issues)
+        parsed.measure = self._measure(raw)
+        parsed.area = self._area(raw)
+        parsed.period = self._period(raw, parsed.measure)
+        parsed.value, parsed.numerator, parsed.denominator = self._figures(raw, parsed.measure)
+        parsed.note = _text(raw.get("note"))
+        parsed.failed = len(self.issues) > before
+        return parsed
+
+    def _measure(self, raw: RawRow) -> Measure | None:
+        text = _text(raw.get("measure"))
+        if not text:
+            self.error(raw.row, "measure", "Enter the measure's number or code.")
+            return None
+        measure = self.catalogue.measure(text)
+        if measure is None:
+            self.error(
+                raw.row, "measure", f"'{text}' is not the number or code of a measure we know."
+            )
+            return None
+        if self.organisation_id is None or measure.organisation_id != self.organisation_id:
+            owner = measure.organisation.short_name if measure.organisation else "no organisation"
+            yours = self.organisation.short_name if self.organisation else "your organisation"
+            self.error(
+                raw.row,
+                "measure",
+                f"Measure {measure.number} is the responsibility of {owner}, not {yours}: "
+                "you can only submit figures for your organisation's measures.",
+            )
+            return None
+        if not measure.active:
+            self.error(raw.row, "measure", f"Measure {measure.number} is no longer collected.")
+            return None
+        return measure
+
+    def _area(self, raw: RawRow) -> Area | None:
+        text = _text(raw.get("area"))
+        local = self.catalogue.local
+        if not text:
+            if local is None:
+                self.error(raw.row, "area", "There is no local area yet: name the area.")
+            return local
+        area = self.catalogue.areas.get(text.casefold())
+        if area is None:
+            leave = f"leave it blank for {local.name}" if local else "leave it blank"
+            message = f"'{text}' is not an area we know: {leave} or write England."
+            self.error(raw.row, "area", message)
+        return area
+
+    def _period(self, raw: RawRow, measure: Measure | None) -> Period | None:
+        """The row's period; without a known measure only the label itself can be checked."""
+        text = _text(raw.get("period"))
+        expected = measure.periods_of if measure else None
+        if not text:
+            example = latest_ended(expected, self.today).label if expected else "Oct 23"
+            self.error(raw.row, "period", f"Enter the period, as in '{example}'.")
+            return None
+        key = (text, expected)
+        if key not in self._periods:
+            try:
+                self._periods[key] = parse_period(text, expected)
+            except PeriodError as exc:
+                self._periods[key] = exc
+        period = self._periods[key]
+        if isinstance(period, PeriodError):
+            self.error(raw.row, "period", str(period))
+            return None
+        if measure is not None and period.type is not measure.periods_of:
+            example = latest_ended(measure.periods_of, self.today).label
+            self.error(
+                raw.row,
+                "period",
+                f"Measure {measure.number} is reported by {_kind_name(measure.periods_of)}, so "
+                "the period "
+                f"must be one, as in '{example}'; '{text}' is a {_kind_name(period.type)}.",
+            )
+            return None
+        if not period.has_ended(self.today):
+            opens = period.end + timedelta(days=1)
+            self.error(
+                raw.row,
+                "period",
+                f"{period.label} has not ended yet: its figures can be submitted from "
+                f"{opens.day} {opens:%B %Y}.",
+            )
+            return None
+        return period
+
+    def _figures(
+        self, raw: RawRow, measure: Measure | None
+    ) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+        row = raw.row
+        value, problem = _number(raw.get("value"), "value")
+        if problem:
+            self.error(row, "value", problem)
+        elif value is None:
+            self.error(row, "value", "Enter the value (delete the row if you have no figure).")
+        numerator, problem = _number(raw.get("numerator"), "numerator")
+        if problem:
+            self.error(row, "numerator", problem)
+        denominator, problem = _number(raw.get("denominator"), "denominator")
+        if problem:
+            self.error(row, "denominator", problem)
+        if numerator is not None and numerator < 0:
+            self.error(row, "numerator", "The numerator cannot be negative.")
+            numerator = None
+        if denominator is not None and denominator <= 0:
+            self.error(row, "denominator", "The denominator must be more than 0.")
+            denominator = None
+        if (numerator is None) != (denominator is None):
+            missing = "denominator" if denominator is None else "numerator"
+            if not self._has_error(row, missing):
+                self.error(row, missing, f"Give the {missing} too, or leave both blank.")
+        if measure is None or value is None:
+            return value, numerator, denominator
+        self._check_kind(row, measure, value)
+        if numerator is not None and denominator is not None:
+            self._check_ratio(row, measure, value, numerator, denominator)
+        return value, numerator, denominator
+
+    def _has_error(self, row: int, name: str) -> bool:
+        return any(i.row == row and i.field == name for i in self.issues)
+
+    def _check_kind(self, row: int, measure: Measure, value: Decimal) -> None:
+        kind = measure.kind
+        if kind in (ValueKind.COUNT, ValueKind.VOLUME, ValueKind.RATE) and value < 0:
+            self.error(row, "value", f"A {kind.value} cannot be negative: {_shown(value)}.")
+        elif kind is ValueKind.COUNT and value != value.to_integral_value():
+            message = f"Measure {measure.number} is a count: {_shown(value)} is not a whole number."
+            self.error(row, "value", message)
+        elif kind is ValueKind.PERCENTAGE and not 0 <= value <= 100:
+            message = f"A percentage must be between 0 and 100, not {_shown(value)}."
+            self.error(row, "value", message)
+
+    def _check_ratio(
+        self, row: int, measure: Measure, value: Decimal, numerator: Decimal, denominator: Decimal
+    ) -> None:
+        kind = measure.kind
+        if kind in (ValueKind.PERCENTAGE, ValueKind.RATE) and numerator > denominator:
+            self.error(
+                row,
+                "numerator",
+                f"The numerator ({_shown(numerator)}) cannot be larger than the denominator "
+                f"({_shown(denominator)}).",
+            )
+            return
+        if kind is ValueKind.PERCENTAGE:
+            multiplier, how = Decimal(100), " × 100"
+        elif kind is ValueKind.RATE:
+            found = rate_multiplier(measure.unit)
+            if found is None:
+                return
+            multiplier, how = found, f" × {_shown(found)}"
+        elif kind in (ValueKind.AVERAGE, ValueKind.OTHER):
+            multiplier, how = Decimal(1), ""
+        else:
+            return
+        expected = numerator / denominator * multiplier
+        places = measure.decimal_places
+        tolerance = Decimal(1).scaleb(-places)
+        if abs(at_precision(value, places) - at_precision(expected, places)) > tolerance:
+            self.error(
+                row,
+                "value",
+                f"The value {_shown(value)} does not match the numerator and denominator: "
+                f"{_shown(numerator)} ÷ {_shown(denominator)}{how} = "
+                f"{_shown(expected, places + 1)}.",
+            )
+
+
+def validate_rows(
+    rows: Sequence[RawRow],
+    *,
+    user: Any,
+    today: date | None = None,
+    require_notes: bool = False,
+) -> ValidationResult:
+    """Check every row and return the clean values and the issues, errors and warnings alike.
+
+    With `require_notes` (at submit time) a warning on a value without a note is an error.
+    """
+    today = today or timezone.localdate()
+    if not rows:
+        return ValidationResult(
+            [], [Issue(None, "values", "There are no figures to save: enter at least one value.")]
+        )
+    checker = _Checker(user, today)
+    parsed = [checker.parse(raw) for raw in rows]
+
+    seen: dict[tuple[int, int, Period], int] = {}
+    for item in parsed:
+        if item.measure is None or item.area is None or item.period is None:
+            continue
+        key = (item.measure.pk, item.area.pk, item.period)
+        first = seen.setdefault(key, item.raw.row)
+        if first != item.raw.row:
+            checker.error(
+                item.raw.row,
+                "period",
+                f"Measure {item.measure.number}, {item.area.name}, {item.period.label} appears "
+                f"twice: it is also in row {first}. Give each figure once.",
+            )
+            item.failed = True
+
+    good = [p for p in parsed if not p.failed]
+    history = _History.load(good)
+    values: list[CleanValue] = []
+    for item in good:
+        assert item.measure and item.area and item.period and item.value is not None
+        clean = CleanValue(
+            row=item.raw.row,
+            measure=item.measure,
+            area=item.area,
+            period=item.period,
+            value=item.value,
+            numerator=item.numerator,
+            denominator=item.denominator,
+            note=item.note,
+        )
+        clean.warnings = _warnings(clean, history.fill(clean))
+        for message in clean.warnings:
+            checker.issues.append(Issue(clean.row, "value", message, "warning"))
+        if require_notes and clean.warnings and not clean.note:
+            checker.error(
+                clean.row,
+                "note",
+                "Add a note: this value has a warning, and a value with a warning needs a "
+                "note explaining it before the return can be submitted.",
+            )
+        values.append(clean)
+    order = {raw.row: index for index, raw in enumerate(rows)}
+    issues = sorted(checker.issues, key=lambda i: -1 if i.row is None else order.get(i.row, -1))
+    failed = {i.row for i in issues if i.level == "error" and i.row is not None}
+    return ValidationResult(values, issues, failed)
+
+
+class _History:
+    """Current approved figures of the measures and areas in the rows, from one query, kept
+    sorted by period so each row finds its own period and the ones before it by bisection."""
+
+    def __init__(self, points: Iterable[DataPoint]) -> None:
+        grouped: dict[tuple[int, int], list[tuple[Period, DataPoint]]] = defaultdict(list)
+        for point in points:
+            grouped[(point.measure_id, point.area_id)].append((point.period.period, point))
+        self.periods: dict[tuple[int, int], list[Period]] = {}
+        self.points: dict[tuple[int, int], list[DataPoint]] = {}
+        for key, entries in grouped.items():
+            entries.sort(key=lambda entry: entry[0])
+            self.periods[key] = [period for period, _ in entries]
+            self.points[key] = [point for _, point in entries]
+
+    @classmethod
+    def load(cls, rows: Iterable[_Parsed]) -> _History:
+        rows = list(rows)
+        measure_ids = {r.measure.pk for r in rows if r.measure}
+        area_ids = {r.area.pk for r in rows if r.area}
+        if not (measure_ids and area_ids):
+            return cls([])
+        return cls(
+            DataPoint.objects.filter(
+                is_current=True, measure_id__in=measure_ids, area_id__in=area_ids
+            ).select_related("period")
+        )
+
+    def fill(self, clean: CleanValue) -> list[tuple[Period, Decimal]]:
+        """Set the value's current and previous approved figures; return its recent history
+        (approved figures of the periods before its own, oldest first)."""
+        key = (clean.measure.pk, clean.area.pk)
+        periods = self.periods.get(key, [])
+        points = self.points.get(key, [])
+        index = bisect_left(periods, clean.period)
+        if index < len(periods) and periods[index] == clean.period:
+            current = points[index]
+            clean.current = current.value
+            clean.current_numerator = current.numerator
+            clean.current_denominator = current.denominator
+        start = max(0, index - HISTORY_PERIODS)
+        history = [(periods[i], points[i].value) for i in range(start, index)]
+        if history:
+            clean.previous_period, clean.previous = history[-1]
+        return history
+
+
+def _warnings(clean: CleanValue, history: list[tuple[Period, Decimal]]) -> list[str]:
+    warnings = []
+    outlier = _outlier(clean, history)
+    if outlier:
+        warnings.append(outlier)
+    low, high = SMALL_COUNTS
+    if clean.measure.kind is ValueKind.COUNT and low <= clean.value <= high:
+        warnings.append(
+            f"A count of {_shown(clean.value)} is small enough that it might identify people: "
+            "check it can be published, and add a note."
+        )
+    return warnings
+
+
+def _outlier(clean: CleanValue, history: list[tuple[Period, Decimal]]) -> str | None:
+    """A robust check against recent history: the modified z-score using the median absolute
+    deviation, which one earlier odd figure cannot distort the way a mean and standard deviation
+    would; with too little history, a change of more than half from the previous figure."""
+    if not history:
+        return None
+    value = clean.value
+    places = clean.measure.decimal_places
+    figures = [v for _, v in history]
+    if len(figures) >= MIN_HISTORY_FOR_Z:
+        median = statistics.median(figures)
+        mad = statistics.median(abs(v - median) for v in figures)
+        if mad != 0:
+            score = Decimal("0.6745") * (value - median) / mad
+            if abs(score) > Decimal(str(Z_LIMIT)):
+                return (
+                    f"{_shown(value)} is far from this measure's recent figures (median "
+                    f"{_shown(median, places)} over the last {len(figures)} periods): check it, "
+                    "and add a note explaining it."
+                )
+            return None
+    last_period, last = history[-1]
+    if abs(value - last) > SHORT_HISTORY_CHANGE * abs(last) or (last == 0 and value != 0):
+        direction = "higher" if value > last else "lower"
+        return (
+            f"{_shown(value)} is more than half {direction} than the previous figure "
+            f"({_shown(last, places)} for {last_period.label}): check it, and add a note "
+            "explaining it."
+        )
+    return None

@@ -1,0 +1,256 @@
+"""The board's scorecard page: who may read it, the grouped rows as the reference has them,
+sparklines, arrows, better/worse, the "changed" marker, filters and the board pack."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Organisation
+from scorecard.models import Area, AreaKind, Measure, PriorityArea
+from scorecard.periods import parse_period
+from submissions.models import Submission, SubmittedValue
+from tests.conftest import client_for
+from tests.factories import reporting_period
+from tests.integration.scorecard.helpers import (
+    READING_PERSONAS,
+    anonymous,
+    body_rows,
+    get,
+    measure_rows,
+)
+from tests.reference import rows_from_file
+
+pytestmark = pytest.mark.django_db
+
+READ_URLS = [
+    "/scorecard/",
+    "/scorecard/?source=Police&compared=Not+Comparable&changed=on",
+    "/scorecard/changes/",
+    "/scorecard/board-pack/",
+    "/scorecard/measures/1/",
+    "/scorecard/editions/",
+    "/scorecard/editions/May-2024/",
+    "/scorecard/editions/May-2024/changes/",
+    "/scorecard/editions/May-2024/board-pack/",
+    "/scorecard/download.csv",
+    "/scorecard/download.xlsx",
+    "/scorecard/editions/May-2024/download.csv",
+    "/scorecard/editions/May-2024/download.xlsx",
+]
+
+
+@pytest.mark.parametrize("persona", READING_PERSONAS)
+def test_every_role_reads_every_scorecard_page(persona, request, imported):
+    client = client_for(request.getfixturevalue(persona))
+    for url in READ_URLS:
+        assert client.get(url).status_code == 200, url
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(imported):
+    for url in [*READ_URLS, "/scorecard/publish/"]:
+        response = anonymous().get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/?next="), url
+
+
+def test_unknown_measure_and_edition_are_not_found(imported, board):
+    assert get(board, "/scorecard/measures/999/").status_code == 404
+    assert get(board, "/scorecard/editions/Dec-1999/").status_code == 404
+    assert get(board, "/scorecard/editions/Dec-1999/download.csv").status_code == 404
+    assert get(board, "/scorecard/download.pdf").status_code == 404
+
+
+def test_all_39_reference_rows_are_grouped_with_their_values_arrows_and_comparisons(
+    imported, board, reference_path
+):
+    content = get(board, "/scorecard/").content
+    reference = rows_from_file(reference_path)
+    rows = measure_rows(content)
+    assert sorted(rows) == list(range(1, 40))
+
+    groups = [row for row in body_rows(content) if row.is_group]
+    priorities = [g.cells[0].text for g in groups if "app-group-row--priority" in g.attrs["class"]]
+    commitments = [g.cells[0].text for g in groups if "priority" not in g.attrs["class"]]
+    assert priorities == [
+        f"Priority area: {p}" for p in dict.fromkeys(r["priority_area"] for r in reference)
+    ]
+    assert commitments == [
+        f"Commitment: {c}" for c in dict.fromkeys(r["commitment"] for r in reference)
+    ]
+    for group in groups:
+        assert group.cells[0].tag == "th"
+        assert group.cells[0].attrs["scope"] == "rowgroup"
+        assert int(group.cells[0].attrs["colspan"]) == 12
+
+    for expected in reference:
+        row = rows[expected["number"]]
+        _, measure, unit, source, period, _, local, england, direction, compared, _, _ = row.cells
+        assert measure.tag == "th" and measure.attrs["scope"] == "row"
+        assert measure.text == expected["measure"]
+        assert f'href="/scorecard/measures/{expected["number"]}/"' in measure.html
+        assert (unit.text, source.text) == (expected["unit"], expected["source"])
+        if expected["latest_period"] is None:
+            assert period.text == "No value"
+        else:
+            assert parse_period(period.text) == expected["latest_period"]
+        for cell, value in ((local, expected["local_value"]), (england, expected["england_value"])):
+            if value is None:
+                assert cell.text == "No value"
+            else:
+                assert Decimal(cell.text.replace(",", "")) == value
+        assert direction.text[0] == expected["direction"]
+        assert compared.text == expected["compared"]
+
+
+def test_numbers_are_shown_in_uk_format_at_the_measures_places(imported, board):
+    rows = measure_rows(get(board, "/scorecard/").content)
+    assert rows[1].cells[6].text == "60.0"
+    assert rows[3].cells[6].text == "530"
+    assert rows[35].cells[7].text == "10,987"
+
+
+def test_arrows_have_a_text_alternative(imported, board):
+    rows = measure_rows(get(board, "/scorecard/").content)
+    assert rows[1].cells[8].html == (
+        '<span class="app-direction" aria-hidden="true">↑</span>'
+        '<span class="govuk-visually-hidden">Up since the previous period</span>'
+    )
+    assert "Down since the previous period" in rows[2].cells[8].text
+    assert "No change since the previous period" in rows[13].cells[8].text
+    assert "fewer than two periods" in rows[21].cells[8].text
+
+
+def test_sparklines_are_server_rendered_svg_with_a_title(imported, board, new_figures):
+    rows = measure_rows(get(board, "/scorecard/").content)
+    trend = rows[1].cells[5].html
+    assert re.search(r'<svg [^>]*role="img"', trend)
+    assert "<polyline " in trend
+    assert "<title>Oct 23 to Nov 23: from 60.0 to 64.0, lowest 60.0, highest 64.0" in trend
+    assert "<circle " in rows[2].cells[5].html  # a single period is a dot
+
+
+def test_a_measure_without_data_shows_its_status_note(imported, board):
+    rows = measure_rows(get(board, "/scorecard/").content)
+    assert rows[21].cells[5].text == "New data flows being established"
+    assert "<svg" not in rows[21].cells[5].html
+    assert rows[22].cells[5].text == "No data yet"
+
+
+def test_better_or_worse_follows_polarity_in_words(imported, board):
+    Measure.objects.filter(number__in=[4, 15]).update(polarity="lower_is_better")
+    Measure.objects.filter(number__in=[16, 17]).update(polarity="higher_is_better")
+    rows = measure_rows(get(board, "/scorecard/").content)
+    assert rows[4].cells[10].html == '<strong class="app-tag app-tag--worse">Worse</strong>'
+    assert rows[15].cells[10].text == "Worse"
+    assert rows[16].cells[10].html == '<strong class="app-tag app-tag--better">Better</strong>'
+    assert rows[17].cells[10].text == "Worse"
+    # No polarity, or not comparable: no tag (only a screen-reader note).
+    assert rows[5].cells[10].text == "Not judged"
+    assert "app-tag" not in rows[1].cells[10].html
+
+
+def test_rows_changed_since_the_latest_edition_carry_a_tag_and_words(imported, board, new_figures):
+    content = get(board, "/scorecard/").content
+    assert b"Changed since May-2024" in content
+    rows = measure_rows(content)
+    changed = {n for n, row in rows.items() if "app-tag--changed" in row.cells[11].html}
+    assert changed == new_figures
+    assert rows[1].cells[11].text == "Changed since May-2024 period, value"
+    assert rows[4].cells[11].text == "Changed since May-2024 period, value, England value"
+    assert rows[2].cells[11].text == "Unchanged since May-2024"
+    assert (rows[1].cells[3].text, rows[1].cells[6].text) == ("Police", "64.0")
+
+
+def test_without_an_edition_there_is_no_changed_column(db, board, organisation, icu):
+    from tests.factories import MeasureFactory
+
+    MeasureFactory(number=1)
+    content = get(board, "/scorecard/").content
+    assert b"Changed since" not in content
+    assert b"No edition has been published yet." in content
+    assert len(measure_rows(content)[1].cells) == 11
+
+
+def _numbers(board, query: str) -> set[int]:
+    return set(measure_rows(get(board, f"/scorecard/?{query}").content))
+
+
+def test_filters_narrow_the_rows(imported, board, new_figures):
+    supply = PriorityArea.objects.get(name="Breaking drug supply chains")
+    assert _numbers(board, f"priority_area={supply.pk}") == set(range(1, 8))
+    assert _numbers(board, "source=Police") == {1, 2, 3, 7}
+    assert _numbers(board, "compared=Higher") == {4, 5, 6, 15, 16, 18, 19, 30, 31, 37}
+    assert _numbers(board, "changed=on") == new_figures
+    assert _numbers(board, f"changed=on&priority_area={supply.pk}&source=Home+Office") == {4}
+    content = get(board, "/scorecard/?source=Police").content
+    assert b"Showing 4 of 39 measures" in content
+
+
+def test_filter_form_is_a_labelled_get_form(imported, board):
+    content = get(board, "/scorecard/").content.decode()
+    start = content.index('<form method="get"')
+    form = content[start : content.index("</form>", start)]
+    for field in ("priority_area", "source", "compared", "changed"):
+        assert f'for="id_{field}"' in form
+        assert f'id="id_{field}"' in form
+    assert "Apply filters" in form
+    assert "Only rows changed since May-2024" in form
+
+
+def test_an_invalid_filter_is_reported_and_ignored(imported, board):
+    response = get(board, "/scorecard/?compared=Best&source=Police")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Scorecard" in content
+    assert '<a href="#id_compared">Select a valid choice.' in content
+    assert set(measure_rows(response.content)) == {1, 2, 3, 7}
+    assert "Showing 4 of 39 measures" in content
+
+
+def test_the_board_never_sees_a_figure_awaiting_approval(imported, board, lead):
+    measure = Measure.objects.get(number=1)
+    submission = Submission.objects.create(
+        organisation=Organisation.objects.get(short_name="Police"),
+        created_by=lead,
+        status="submitted",
+    )
+    SubmittedValue.objects.create(
+        submission=submission,
+        row=1,
+        measure=measure,
+        area=Area.objects.get(kind=AreaKind.LOCAL),
+        period=reporting_period("Nov 23"),
+        value=Decimal("987654"),
+    )
+    for url in ("/scorecard/", "/scorecard/measures/1/", "/scorecard/download.csv"):
+        content = get(board, url).content
+        assert b"987654" not in content and b"987,654" not in content, url
+        assert b"Nov 23" not in content, url
+
+
+def test_board_pack_is_laid_out_for_printing(imported, board, new_figures):
+    content = get(board, "/scorecard/board-pack/").content.decode()
+    assert "<h1" in content and "Reducing Drug Harm Partnership Scorecard" in content
+    assert "with changes since May-2024 marked" in content
+    assert "Printed" in content
+    assert "How to read the scorecard" in content
+    assert "Up since the previous period" in content
+    assert "Not Comparable" in content
+    assert "app-filters" not in content
+    assert len(measure_rows(content.encode())) == 39
+    edition = get(board, "/scorecard/editions/May-2024/board-pack/").content.decode()
+    assert "May-2024" in edition and "Changed since" not in edition
+
+
+def test_edition_pack_and_page_show_the_frozen_rows(imported, board, new_figures):
+    rows = measure_rows(get(board, "/scorecard/editions/May-2024/").content)
+    assert len(rows) == 39
+    assert rows[1].cells[4].text == "Oct 23"
+    assert rows[1].cells[6].text == "60.0"
+
+
+def test_group_rows_follow_the_priority_area_order_when_filtered(imported, board):
+    content = get(board, "/scorecard/?source=ICU").content
+    groups = [row.cells[0].text for row in body_rows(content) if row.is_group]
+    assert groups[0] == "Priority area: Deliver a world-class treatment and recovery system"

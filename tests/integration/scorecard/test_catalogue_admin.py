@@ -1,0 +1,201 @@
+"""The catalogue admin: open to admins only (PortalAdminMixin asks `can()`), history and
+editions read-only, and the measure catalogue round-trips through a spreadsheet."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Organisation, Role
+from scorecard.models import DataPoint, Edition, Measure, ScorecardRow
+from scorecard.resources import MeasureResource
+from tests.conftest import client_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELISTS = [
+    "/admin/",
+    "/admin/scorecard/measure/",
+    "/admin/scorecard/priorityarea/",
+    "/admin/scorecard/commitment/",
+    "/admin/scorecard/area/",
+    "/admin/scorecard/reportingperiod/",
+    "/admin/scorecard/edition/",
+    "/admin/scorecard/datapoint/",
+    "/admin/scorecard/scorecardrow/",
+    "/admin/accounts/organisation/",
+    "/admin/accounts/user/",
+    "/admin/scorecard/measure/export/",
+    "/admin/scorecard/measure/import/",
+]
+
+CATALOGUE_FIELDS = [
+    "number",
+    "code",
+    "name",
+    "definition",
+    "commitment_id",
+    "unit",
+    "value_kind",
+    "period_type",
+    "source",
+    "organisation_id",
+    "comparable_with_england",
+    "polarity",
+    "decimal_places",
+    "status_note",
+    "active",
+]
+
+
+def _catalogue() -> list[tuple[object, ...]]:
+    return list(Measure.objects.order_by("number").values_list(*CATALOGUE_FIELDS))
+
+
+@pytest.fixture
+def staff_lead(organisation):
+    """A data lead who was (wrongly) given staff status: the admin still refuses them."""
+    return UserFactory(
+        username="staff.lead", role=Role.DATA_LEAD, organisation=organisation, is_staff=True
+    )
+
+
+def test_every_admin_page_loads_for_an_admin(imported, admin_user):
+    client = client_for(admin_user)
+    for url in CHANGELISTS:
+        assert client.get(url).status_code == 200, url
+    measure = Measure.objects.get(number=4)
+    edition = Edition.objects.get()
+    point = DataPoint.objects.first()
+    row = ScorecardRow.objects.first()
+    for url in (
+        f"/admin/scorecard/measure/{measure.pk}/change/",
+        f"/admin/scorecard/edition/{edition.pk}/change/",
+        f"/admin/scorecard/datapoint/{point.pk}/change/",
+        f"/admin/scorecard/scorecardrow/{row.pk}/change/",
+        f"/admin/accounts/user/{admin_user.pk}/change/",
+        "/admin/accounts/user/add/",
+        "/admin/scorecard/measure/add/",
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_admin_role_without_superuser_status_manages_the_catalogue(imported):
+    admin = UserFactory(username="catalogue.admin", role=Role.ADMIN, is_staff=True)
+    assert client_for(admin).get("/admin/scorecard/measure/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["lead", "other_lead", "approver", "board"])
+def test_other_roles_are_sent_to_the_admin_sign_in(persona, request, imported):
+    client = client_for(request.getfixturevalue(persona))
+    for url in ("/admin/", "/admin/scorecard/measure/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/admin/login/"), url
+
+
+def test_staff_status_alone_opens_nothing(imported, staff_lead):
+    client = client_for(staff_lead)
+    index = client.get("/admin/").content.decode()
+    assert "/admin/scorecard/measure/" not in index
+    assert client.get("/admin/scorecard/measure/").status_code == 403
+    assert client.get("/admin/scorecard/measure/export/").status_code == 403
+    assert client.get("/admin/accounts/user/").status_code == 403
+
+
+def test_history_computed_rows_and_editions_are_read_only(imported, admin_user):
+    client = client_for(admin_user)
+    for model in ("edition", "datapoint", "scorecardrow"):
+        assert client.get(f"/admin/scorecard/{model}/add/").status_code == 403, model
+    edition = Edition.objects.get()
+    page = client.get(f"/admin/scorecard/edition/{edition.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+    assert "Rate of drug offences" in page  # the frozen rows, inline
+    point = DataPoint.objects.first()
+    response = client.post(
+        f"/admin/scorecard/datapoint/{point.pk}/change/", {"value": "1", "note": "edited"}
+    )
+    assert response.status_code == 403
+    point.refresh_from_db()
+    assert point.note == ""
+    response = client.post(f"/admin/scorecard/edition/{edition.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Edition.objects.filter(pk=edition.pk).exists()
+
+
+def test_user_admin_shows_role_and_organisation(imported, admin_user, lead):
+    client = client_for(admin_user)
+    listing = client.get("/admin/accounts/user/?role__exact=data_lead").content.decode()
+    assert "lead.police" in listing
+    assert "column-role" in listing and "column-organisation" in listing
+    page = client.get(f"/admin/accounts/user/{lead.pk}/change/").content.decode()
+    assert 'name="role"' in page and 'name="organisation"' in page
+
+
+def test_the_catalogue_exports_and_imports_back_unchanged(imported, admin_user):
+    before = _catalogue()
+    client = client_for(admin_user)
+
+    export_page = client.get("/admin/scorecard/measure/export/").content.decode()
+    csv_format = re.search(r'<option value="(\d+)">csv</option>', export_page).group(1)
+    selected = re.findall(r'<input type="checkbox" name="(measureresource_[a-z_]+)"', export_page)
+    assert len(selected) == len(MeasureResource().get_export_fields())
+    exported = client.post(
+        "/admin/scorecard/measure/export/",
+        {"format": csv_format, "resource": "0", **dict.fromkeys(selected, "on")},
+    )
+    assert exported.status_code == 200
+    content = exported.content.decode("utf-8-sig")
+    assert content.splitlines()[0].startswith("number,code,name,definition,commitment,")
+    assert "Integrated Commissioning Unit" not in content and ",ICU," in content
+
+    confirm = client.post(
+        "/admin/scorecard/measure/import/",
+        {
+            "format": csv_format,
+            "resource": "0",
+            "import_file": SimpleUploadedFile("catalogue.csv", exported.content, "text/csv"),
+        },
+    )
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert "errorlist" not in page and "Errors" not in page
+    hidden = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', page))
+    processed = client.post("/admin/scorecard/measure/process_import/", hidden)
+    assert processed.status_code == 302
+    assert _catalogue() == before
+
+
+def test_a_spreadsheet_edit_updates_the_measure_by_number(imported):
+    dataset = MeasureResource().export()
+    numbers = dataset["number"]
+    row = numbers.index("4")
+    values = list(dataset[row])
+    headers = dataset.headers
+    values[headers.index("polarity")] = "lower_is_better"
+    values[headers.index("organisation")] = "Police"
+    dataset[row] = values
+
+    result = MeasureResource().import_data(dataset, dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["update"] == 1
+    assert result.totals["skip"] == len(numbers) - 1
+    measure = Measure.objects.get(number=4)
+    assert measure.polarity == "lower_is_better"
+    assert measure.organisation == Organisation.objects.get(short_name="Police")
+
+
+def test_a_spreadsheet_row_naming_an_unknown_organisation_is_refused(imported):
+    before = _catalogue()
+    dataset = MeasureResource().export()
+    row = dataset["number"].index("4")
+    values = list(dataset[row])
+    values[dataset.headers.index("organisation")] = "Nobody"
+    dataset[row] = values
+
+    result = MeasureResource().import_data(dataset, dry_run=False, raise_errors=False)
+
+    assert result.has_errors() or result.has_validation_errors()
+    assert _catalogue() == before

@@ -1,0 +1,130 @@
+"""Editions: the list, one edition's frozen rows, publishing (approvers and admins only), and
+what changed since the previous edition."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from scorecard.models import Area, AreaKind, Edition, Measure
+from scorecard.services import edition_publish, record_value, scorecard_recompute
+from tests.conftest import client_for
+from tests.factories import reporting_period
+from tests.integration.scorecard.helpers import anonymous, body_rows, get, measure_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def _changed_numbers(content: bytes) -> list[int]:
+    return [int(row.cells[0].text) for row in body_rows(content) if row.cells[0].text.isdigit()]
+
+
+def test_editions_are_listed_newest_first_with_who_published_them(imported, board, approver):
+    edition_publish("Jul-2024", by=approver)
+    edition_publish("Jun-2024", by=approver)
+    rows = [row.texts for row in body_rows(get(board, "/scorecard/editions/").content)]
+    assert [r[0] for r in rows] == ["Jul-2024", "Jun-2024", "May-2024"]
+    assert rows[0][1] == "July 2024"
+    assert rows[0][3] == approver.display_name
+    assert rows[2][3] == "Imported from the published document"
+
+
+@pytest.mark.parametrize("persona", ["approver", "admin_user"])
+def test_approvers_and_admins_see_the_publish_form(persona, request, imported):
+    user = request.getfixturevalue(persona)
+    content = get(user, "/scorecard/publish/").content.decode()
+    assert '<label class="govuk-label govuk-label--s" for="id_name">Edition name</label>' in content
+    assert "Publish edition" in content
+    assert "The latest edition is May-2024." in content
+    assert "Publish an edition" in get(user, "/scorecard/editions/").content.decode()
+
+
+@pytest.mark.parametrize("persona", ["board", "lead", "other_lead"])
+def test_board_members_and_data_leads_may_not_publish(persona, request, imported):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get("/scorecard/publish/").status_code == 403
+    assert client.post("/scorecard/publish/", {"name": "Jun-2024"}).status_code == 403
+    assert not Edition.objects.filter(name="Jun-2024").exists()
+    assert b"Publish an edition" not in client.get("/scorecard/editions/").content
+
+
+def test_anonymous_cannot_publish(imported):
+    response = anonymous().post("/scorecard/publish/", {"name": "Jun-2024"})
+    assert response.status_code == 302
+    assert not Edition.objects.filter(name="Jun-2024").exists()
+
+
+def test_publishing_freezes_the_live_scorecard_and_confirms_it(imported, approver, new_figures):
+    response = client_for(approver).post("/scorecard/publish/", {"name": "jun-2024"}, follow=True)
+    assert response.redirect_chain == [("/scorecard/editions/Jun-2024/", 302)]
+    content = response.content.decode()
+    assert "govuk-notification-banner--success" in content
+    assert "Edition Jun-2024 is published." in content
+    edition = Edition.objects.get(name="Jun-2024")
+    assert edition.published_by == approver
+    assert edition.rows.count() == 39
+    rows = measure_rows(response.content)
+    assert (rows[1].cells[4].text, rows[1].cells[6].text) == ("Nov 23", "64.0")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "Enter the edition name, like Jun-2024"),
+        ("June 2024", "Enter the edition name as a three-letter month and a year, like Jun-2024"),
+        ("Foo-2024", "Enter the edition name as a three-letter month and a year, like Jun-2024"),
+        ("May-2024", "Edition May-2024 has already been published."),
+        ("may-2024", "Edition May-2024 has already been published."),
+    ],
+)
+def test_an_invalid_or_existing_name_is_refused_with_an_error_summary(
+    name, message, imported, approver
+):
+    response = client_for(approver).post("/scorecard/publish/", {"name": name})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Publish an edition" in content
+    assert "govuk-error-summary" in content
+    assert f'<a href="#id_name">{message}' in content
+    assert Edition.objects.count() == 1
+
+
+def test_what_changed_lists_exactly_the_changed_rows(imported, board, approver, new_figures):
+    live = get(board, "/scorecard/changes/").content
+    assert _changed_numbers(live) == sorted(new_figures)
+    assert b"2 rows changed." in live
+
+    edition_publish("Jun-2024", by=approver)
+    changes = get(board, "/scorecard/editions/Jun-2024/changes/").content
+    assert _changed_numbers(changes) == sorted(new_figures)
+    row = next(r for r in body_rows(changes) if r.cells[0].text == "1")
+    assert row.texts[2] == "Period, value"
+    assert row.texts[3] == "Was Oct 23 →, now Nov 23"
+    assert "<strong>64.0</strong>" in row.cells[4].html
+
+    # The live scorecard now matches the newest edition.
+    assert _changed_numbers(get(board, "/scorecard/changes/").content) == []
+    assert b"0 rows changed." in get(board, "/scorecard/changes/").content
+    first = get(board, "/scorecard/editions/May-2024/changes/").content
+    assert b"May-2024 is the first edition" in first
+
+
+def test_an_edition_stays_as_published_when_new_figures_arrive(imported, board, approver):
+    edition_publish("Jun-2024", by=approver)
+    measure = Measure.objects.get(number=2)
+    with transaction.atomic():
+        record_value(
+            measure,
+            Area.objects.get(kind=AreaKind.LOCAL),
+            reporting_period("Oct 23"),
+            Decimal("91"),
+            origin="submission 3",
+            approved_by=approver,
+        )
+    scorecard_recompute([measure.pk])
+
+    frozen = measure_rows(get(board, "/scorecard/editions/Jun-2024/").content)
+    live = measure_rows(get(board, "/scorecard/").content)
+    assert (frozen[2].cells[4].text, frozen[2].cells[6].text) == ("Sept 23", "84.0")
+    assert (live[2].cells[4].text, live[2].cells[6].text) == ("Oct 23", "91.0")
+    assert _changed_numbers(get(board, "/scorecard/changes/").content) == [2]

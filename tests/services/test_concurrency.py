@@ -1,0 +1,147 @@
+"""Racing on real PostgreSQL: two approvers at once, two recomputes at once."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from scorecard import services
+from scorecard.models import DataPoint, Measure, ScorecardRow
+from scorecard.services import record_value, scorecard_recompute
+from submissions import approval
+from submissions.approval import TransitionError, submission_approve
+from submissions.models import Status, Submission
+from tests.factories import local_area, reporting_period
+from tests.integration.approval.factories import Value, submission
+
+from .conftest import race
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def slow_approval(monkeypatch):
+    """Hold the winner inside its transaction a moment, so the loser really waits on the lock."""
+    import time
+
+    original = approval._record_values
+
+    def slowly(*args, **kwargs):
+        time.sleep(0.3)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(approval, "_record_values", slowly)
+
+
+@pytest.mark.parametrize("month", ["Nov 23", "Oct 23"], ids=["new period", "correction"])
+def test_two_approvers_at_once_exactly_one_succeeds(
+    postgres, slow_approval, imported, lead, approver, second_approver, month
+):
+    before = DataPoint.objects.filter(measure__number=1, period__label=month).count()
+    pending = submission(by=lead, values=[Value(1, month, "66")])
+
+    outcomes = race(
+        lambda user: submission_approve(pending.pk, by=user), [approver, second_approver]
+    )
+
+    winners = [o for o in outcomes if isinstance(o, Submission)]
+    losers = [o for o in outcomes if isinstance(o, TransitionError)]
+    assert (len(winners), len(losers)) == (1, 1), outcomes
+    assert "already been approved by" in str(losers[0])
+    pending.refresh_from_db()
+    assert (pending.status, pending.decided_by) == (Status.APPROVED, winners[0].decided_by)
+    versions = DataPoint.objects.filter(measure__number=1, period__label=month)
+    assert versions.count() == before + 1
+    assert versions.filter(is_current=True).get().value == Decimal("66")
+    assert pending.events.filter(action="approve").count() == 1
+
+
+@pytest.fixture
+def slow_rows(monkeypatch):
+    """Make each recompute take long enough that the two runs overlap."""
+    import time
+
+    original = services.compute_row
+
+    def slowly(*args, **kwargs):
+        time.sleep(0.005)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "compute_row", slowly)
+
+
+def snapshot() -> dict[int, tuple[object, ...]]:
+    return {
+        r.measure_id: (
+            r.latest_period_id,
+            r.local_value,
+            r.england_value,
+            r.direction,
+            r.compared,
+            r.series,
+            r.data_version,
+        )
+        for r in ScorecardRow.objects.all()
+    }
+
+
+def test_two_recomputes_at_once_both_succeed_and_leave_the_same_rows(postgres, slow_rows, imported):
+    measure_ids = list(Measure.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        for number, value in ((1, "65"), (7, "35")):
+            record_value(
+                Measure.objects.get(number=number),
+                local_area(),
+                reporting_period("Nov 23"),
+                Decimal(value),
+                origin="test",
+            )
+
+    outcomes = race(lambda _: scorecard_recompute(measure_ids), [None, None])
+
+    assert sorted(outcomes) == [0, 2], (
+        outcomes
+    )  # the second waited for the first, found nothing to do
+    rows = snapshot()
+    assert scorecard_recompute(measure_ids) == 0
+    assert snapshot() == rows
+    assert ScorecardRow.objects.get(measure__number=1).local_value == Decimal("65")
+
+
+def test_two_recomputes_creating_the_rows_at_once_both_succeed(postgres, slow_rows, imported):
+    ScorecardRow.objects.all().delete()
+    measure_ids = list(Measure.objects.values_list("pk", flat=True))
+
+    outcomes = race(lambda _: scorecard_recompute(measure_ids), [None, None])
+
+    assert sorted(outcomes) == [0, len(measure_ids)], outcomes
+    assert ScorecardRow.objects.count() == len(measure_ids)
+
+
+def test_two_returns_for_the_same_new_figure_approved_at_once_leave_one_current_value(
+    postgres, slow_approval, imported, lead, approver, second_approver
+):
+    first = submission(by=lead, values=[Value(1, "Nov 23", "65"), Value(7, "Nov 23", "30")])
+    second = submission(by=lead, values=[Value(7, "Nov 23", "31"), Value(1, "Nov 23", "66")])
+
+    outcomes = race(
+        lambda pair: submission_approve(pair[0].pk, by=pair[1]),
+        [(first, approver), (second, second_approver)],
+    )
+
+    assert all(isinstance(o, Submission | TransitionError) for o in outcomes), outcomes
+    assert any(isinstance(o, Submission) for o in outcomes)
+    for number in (1, 7):
+        points = DataPoint.objects.filter(measure__number=number, period__label="Nov 23")
+        assert points.filter(is_current=True).count() == 1
+        assert sorted(points.values_list("version", flat=True)) == list(
+            range(1, points.count() + 1)
+        )
+    refused = [
+        s for s, o in zip((first, second), outcomes, strict=True) if isinstance(o, TransitionError)
+    ]
+    for submission_refused in refused:
+        submission_refused.refresh_from_db()
+        assert (
+            submission_refused.status == Status.SUBMITTED
+        )  # rolled back whole: approve again later
