@@ -191,6 +191,99 @@ def scorecard_import(document: ScorecardDocument, *, by: Any = None) -> ImportRe
     return ImportResult(edition, created, updated, new_points, edition_created)
 
 
+@dataclass(frozen=True)
+class ValueEntry:
+    """A figure to make current: ids of its measure, area and period, and the figure itself."""
+
+    measure_id: int
+    area_id: int
+    period_id: int
+    value: Decimal
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.measure_id, self.area_id, self.period_id)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording an entry did: the new version (None when the figure was already current)
+    and the version it replaced (None for a first figure)."""
+
+    entry: ValueEntry
+    point: DataPoint | None
+    previous: DataPoint | None
+
+
+def record_values(
+    entries: Iterable[ValueEntry],
+    *,
+    origin: str,
+    submitted_by: Any = None,
+    approved_by: Any = None,
+) -> list[Recorded]:
+    """Make each entry the current figure, keeping every earlier version; in bulk.
+
+    The caller holds the transaction. Current rows are locked in one statement, in a fixed order,
+    so two approvals touching the same figures serialise rather than deadlock; the database's
+    one-current-value constraint stops two first versions of the same figure.
+    """
+    entries = list(entries)
+    if not entries:
+        return []
+    keys = {e.key for e in entries}
+    current = {
+        (p.measure_id, p.area_id, p.period_id): p
+        for p in DataPoint.objects.select_for_update()
+        .filter(
+            measure_id__in={k[0] for k in keys},
+            area_id__in={k[1] for k in keys},
+            period_id__in={k[2] for k in keys},
+            is_current=True,
+        )
+        .order_by("pk")
+        if (p.measure_id, p.area_id, p.period_id) in keys
+    }
+    now = timezone.now()
+    results: list[Recorded] = []
+    replaced: list[int] = []
+    new_points: list[DataPoint] = []
+    for entry in sorted(entries, key=lambda e: e.key):
+        previous = current.get(entry.key)
+        if previous is not None and (previous.value, previous.numerator, previous.denominator) == (
+            entry.value,
+            entry.numerator,
+            entry.denominator,
+        ):
+            results.append(Recorded(entry, None, previous))
+            continue
+        if previous is not None:
+            replaced.append(previous.pk)
+        point = DataPoint(
+            measure_id=entry.measure_id,
+            area_id=entry.area_id,
+            period_id=entry.period_id,
+            value=entry.value,
+            numerator=entry.numerator,
+            denominator=entry.denominator,
+            note=entry.note,
+            version=previous.version + 1 if previous else 1,
+            origin=origin,
+            submitted_by=submitted_by,
+            approved_by=approved_by,
+            approved_at=now,
+        )
+        new_points.append(point)
+        results.append(Recorded(entry, point, previous))
+    if replaced:
+        DataPoint.objects.filter(pk__in=replaced).update(is_current=False)
+    DataPoint.objects.bulk_create(new_points, batch_size=1000)
+    return results
+
+
 def record_value(
     measure: Measure,
     area: Area,
@@ -204,41 +297,12 @@ def record_value(
     submitted_by: Any = None,
     approved_by: Any = None,
 ) -> int:
-    """Make `value` the current figure, keeping every earlier version; 0 when it already is.
-
-    The caller holds the transaction; the current row is locked so two approvals of the same
-    figure cannot both become current.
-    """
-    current = (
-        DataPoint.objects.select_for_update()
-        .filter(measure=measure, area=area, period=period, is_current=True)
-        .first()
+    """Make one figure current (see record_values); 1 when a new version was added, else 0."""
+    entry = ValueEntry(measure.pk, area.pk, period.pk, value, numerator, denominator, note)
+    (recorded,) = record_values(
+        [entry], origin=origin, submitted_by=submitted_by, approved_by=approved_by
     )
-    if current is not None and (current.value, current.numerator, current.denominator) == (
-        value,
-        numerator,
-        denominator,
-    ):
-        return 0
-    version = 1
-    if current is not None:
-        version = current.version + 1
-        DataPoint.objects.filter(pk=current.pk).update(is_current=False)
-    DataPoint.objects.create(
-        measure=measure,
-        area=area,
-        period=period,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        note=note,
-        version=version,
-        origin=origin,
-        submitted_by=submitted_by,
-        approved_by=approved_by,
-        approved_at=timezone.now(),
-    )
-    return 1
+    return 0 if recorded.point is None else 1
 
 
 def _edition_from_document(

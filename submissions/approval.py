@@ -25,7 +25,7 @@ from accounts.models import User
 from portal.permissions import can
 from portal.templatetags.govuk import uk_date
 from scorecard.models import DataPoint
-from scorecard.services import record_value
+from scorecard.services import ValueEntry, record_values
 from scorecard.tasks import recompute_measures
 from submissions import notifications
 from submissions.models import AuditEvent, Status, Submission, SubmittedValue
@@ -158,47 +158,29 @@ def _approve_atomically(submission_id: int, *, by: User, require_clean: bool) ->
 def _record_values(
     submission: Submission, values: list[SubmittedValue], *, by: User
 ) -> tuple[list[AuditEvent], int]:
-    """Make each value current, link it to its data point; a `correct` event per replaced value."""
-    keys = {(v.measure_id, v.area_id, v.period_id) for v in values}
-    current = {
-        (p.measure_id, p.area_id, p.period_id): p
-        for p in DataPoint.objects.filter(
-            measure_id__in={k[0] for k in keys},
-            area_id__in={k[1] for k in keys},
-            period_id__in={k[2] for k in keys},
-            is_current=True,
-        )
-    }
-    origin = f"submission {submission.pk}"
+    """Make each value current and link it to its data point, in bulk; a `correct` event per
+    replaced value."""
+    by_key = {(v.measure_id, v.area_id, v.period_id): v for v in values}
+    recorded = record_values(
+        (
+            ValueEntry(
+                v.measure_id, v.area_id, v.period_id, v.value, v.numerator, v.denominator, v.note
+            )
+            for v in values
+        ),
+        origin=f"submission {submission.pk}",
+        submitted_by=submission.created_by,
+        approved_by=by,
+    )
+    linked: list[SubmittedValue] = []
     corrections: list[AuditEvent] = []
-    new_versions = 0
-    # One lock order for every approval, so two touching the same figures cannot deadlock.
-    for value in sorted(values, key=lambda v: (v.measure_id, v.area_id, v.period_id)):
-        key = (value.measure_id, value.area_id, value.period_id)
-        if not record_value(
-            value.measure,
-            value.area,
-            value.period,
-            value.value,
-            origin=origin,
-            numerator=value.numerator,
-            denominator=value.denominator,
-            note=value.note,
-            submitted_by=submission.created_by,
-            approved_by=by,
-        ):
+    for result in recorded:
+        if result.point is None:
             continue  # the same figure is already current: no new version
-        new_versions += 1
-        point = DataPoint.objects.get(
-            measure_id=value.measure_id,
-            area_id=value.area_id,
-            period_id=value.period_id,
-            is_current=True,
-        )
-        SubmittedValue.objects.filter(pk=value.pk).update(data_point=point)
-        value.data_point = point
-        previous = current.get(key)
-        if previous is not None:
+        value = by_key[result.entry.key]
+        value.data_point = result.point
+        linked.append(value)
+        if result.previous is not None:
             corrections.append(
                 AuditEvent(
                     submission=submission,
@@ -208,15 +190,16 @@ def _record_values(
                         "measure": value.measure.number,
                         "area": value.area.name,
                         "period": value.period.label,
-                        "old": _text(previous.value),
+                        "old": _text(result.previous.value),
                         "new": _text(value.value),
-                        "old_version": previous.version,
-                        "new_version": point.version,
-                        "data_point": point.pk,
+                        "old_version": result.previous.version,
+                        "new_version": result.point.version,
+                        "data_point": result.point.pk,
                     },
                 )
             )
-    return corrections, new_versions
+    SubmittedValue.objects.bulk_update(linked, ["data_point"], batch_size=1000)
+    return corrections, len(linked)
 
 
 def _lock(submission_id: int) -> Submission:

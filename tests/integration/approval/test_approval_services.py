@@ -373,3 +373,28 @@ def test_the_recompute_task_is_idempotent(police_return, approver):
     assert recompute_measures([measure_1]) == 1
     assert recompute_measures([measure_1]) == 0
     assert ScorecardRow.objects.get(measure_id=measure_1).local_value == Decimal("65")
+
+
+def test_approving_a_large_return_needs_no_more_queries_than_a_small_one(imported, lead, approver):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scorecard.periods import Period
+
+    def months(count: int, first_year: int) -> list[str]:
+        period, labels = Period.month(first_year, 1), []
+        for _ in range(count):
+            labels.append(period.label)
+            period = period.next()
+        return labels
+
+    small = submission(by=lead, values=[Value(1, m, "5") for m in months(10, 2010)])
+    large = submission(by=lead, values=[Value(1, m, "5") for m in months(400, 1980)])
+    with CaptureQueriesContext(connection) as small_queries:
+        submission_approve(small.pk, by=approver)
+    with CaptureQueriesContext(connection) as large_queries:
+        submission_approve(large.pk, by=approver)
+
+    # Only insert/update batches grow (SQLite caps parameters per statement), never one per value.
+    assert len(large_queries.captured_queries) <= len(small_queries.captured_queries) + 10
+    assert large.values.filter(data_point__isnull=False).count() == 400
