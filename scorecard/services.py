@@ -314,22 +314,9 @@ def _edition_from_document(
 ) -> tuple[Edition, bool]:
     name = document.edition or ""
     rows = [
-        EditionRow(
-            measure=measures[r.number],
-            number=r.number,
-            priority_area=r.priority_area,
-            commitment=r.commitment,
-            measure_name=r.measure,
-            unit=r.unit,
-            source=r.source,
-            latest_period=r.latest_period or "",
-            note=r.note,
-            local_value=r.local_value,
-            england_value=r.england_value,
-            decimal_places=r.local_places,
-            england_decimal_places=r.england_places,
-            direction=r.direction,
-            compared=r.compared,
+        _edition_row(
+            r,
+            measures[r.number].pk,
             series=[{"period": r.latest_period, "value": json_number(r.local_value)}]
             if r.latest_period and r.local_value is not None
             else [],
@@ -358,6 +345,28 @@ def _edition_from_document(
         row.edition = edition
     EditionRow.objects.bulk_create(rows)
     return edition, True
+
+
+def _edition_row(row: DocumentRow, measure_id: int | None, *, series: list[Any]) -> EditionRow:
+    """A frozen copy of a scorecard row, as it reads in the published document."""
+    return EditionRow(
+        measure_id=measure_id,
+        number=row.number,
+        priority_area=row.priority_area,
+        commitment=row.commitment,
+        measure_name=row.measure,
+        unit=row.unit,
+        source=row.source,
+        latest_period=row.latest_period or "",
+        note=row.note,
+        local_value=row.local_value,
+        england_value=row.england_value,
+        decimal_places=row.local_places,
+        england_decimal_places=row.england_places,
+        direction=row.direction,
+        compared=row.compared,
+        series=series,
+    )
 
 
 def _edition_signature(rows: Iterable[EditionRow]) -> list[tuple[object, ...]]:
@@ -557,26 +566,8 @@ def edition_publish(name: str, *, by: Any) -> Edition:
         published_by=by,
     )
     numbers = {m.number: m.pk for m in Measure.objects.all()}
-    EditionRow.objects.bulk_create(
-        EditionRow(
-            edition=edition,
-            measure_id=numbers.get(r.number),
-            number=r.number,
-            priority_area=r.priority_area,
-            commitment=r.commitment,
-            measure_name=r.measure,
-            unit=r.unit,
-            source=r.source,
-            latest_period=r.latest_period or "",
-            note=r.note,
-            local_value=r.local_value,
-            england_value=r.england_value,
-            decimal_places=r.local_places,
-            england_decimal_places=r.england_places,
-            direction=r.direction,
-            compared=r.compared,
-            series=r.series,
-        )
-        for r in document.rows
-    )
+    rows = [_edition_row(r, numbers.get(r.number), series=r.series) for r in document.rows]
+    for row in rows:
+        row.edition = edition
+    EditionRow.objects.bulk_create(rows)
     return edition
