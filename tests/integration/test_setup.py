@@ -105,3 +105,10 @@ def test_the_suite_runs_on_postgresql_when_database_url_says_so():
     with connection.cursor() as cursor:
         cursor.execute("select version()")
         assert "PostgreSQL" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_the_accessibility_statement_is_public(client):
+    response = client.get("/accessibility/")
+    assert response.status_code == 200
+    assert b"WCAG" in response.content
