@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from scorecard.compute import Comparison, Direction, Judgement, Polarity, judgement
 from scorecard.layout import DocumentRow, ScorecardDocument
@@ -385,3 +385,15 @@ def measure_page(number: int) -> MeasurePage | None:
     history = measure_history(measure)
     row = board_rows([_row_of(measure)], None)[0]
     return MeasurePage(measure, row, history, measure_series(history), local_area_name())
+
+
+def stale_measure_ids() -> list[int]:
+    """Measures whose approved data is newer than their computed row (or that have data but no
+    row yet); a measure without data has nothing to compute."""
+    return list(
+        Measure.objects.annotate(latest=Max("data_points__id"))
+        .filter(
+            Q(latest__isnull=False) & (Q(row__isnull=True) | Q(latest__gt=F("row__data_version")))
+        )
+        .values_list("pk", flat=True)
+    )

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -388,15 +388,6 @@ def _edition_signature(rows: Iterable[EditionRow]) -> list[tuple[object, ...]]:
 
 
 # Recompute ---------------------------------------------------------------------------------------
-
-
-def stale_measure_ids() -> list[int]:
-    """Measures whose approved data is newer than their computed row (or that have no row)."""
-    return list(
-        Measure.objects.annotate(latest=Max("data_points__id"))
-        .filter(Q(row__isnull=True) | Q(latest__gt=F("row__data_version")))
-        .values_list("pk", flat=True)
-    )
 
 
 def scorecard_recompute(measure_ids: Iterable[int] | None = None) -> int:

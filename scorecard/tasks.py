@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from scorecard.services import scorecard_recompute, stale_measure_ids
+from scorecard.selectors import stale_measure_ids
+from scorecard.services import scorecard_recompute
 
 
 @shared_task(acks_late=True)

@@ -98,6 +98,7 @@ def live(request: HttpRequest) -> HttpResponse:
             "shown": len(rows),
             "total": selectors.active_measure_count() if filterset.active else len(rows),
             "changed": sum(1 for r in board.rows if r.changed),
+            "updating": len(selectors.stale_measure_ids()),
         },
     )
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from scorecard.models import ScorecardRow
-from scorecard.services import record_value, scorecard_recompute, stale_measure_ids
+from scorecard.selectors import stale_measure_ids
+from scorecard.services import record_value, scorecard_recompute
 from tests.factories import MeasureFactory, england, local_area, reporting_period, value_history
 
 pytestmark = pytest.mark.django_db

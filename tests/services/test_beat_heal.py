@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from scorecard.models import Measure, ScorecardRow
-from scorecard.services import stale_measure_ids
+from scorecard.selectors import stale_measure_ids
 from scorecard.tasks import recompute_stale
 from submissions.approval import submission_approve
 from submissions.models import Status
