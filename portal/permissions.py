@@ -101,13 +101,16 @@ NAVIGATION: list[tuple[str, str, Action]] = [
 
 
 def navigation_for(user: Any, path: str) -> list[dict[str, object]]:
-    """The service navigation a user's role gives them; the longest matching item is current."""
+    """The service navigation a user's role gives them. The longest item matching the path is
+    active: `aria-current="page"` on its own page, `"true"` on the pages below it."""
     items: list[dict[str, object]] = [
-        {"label": label, "url": reverse(url_name), "active": False}
+        {"label": label, "url": reverse(url_name), "active": False, "current": None}
         for label, url_name, action in NAVIGATION
         if can(user, action)
     ]
     matching = [item for item in items if path.startswith(str(item["url"]))]
     if matching:
-        max(matching, key=lambda item: len(str(item["url"])))["active"] = True
+        active = max(matching, key=lambda item: len(str(item["url"])))
+        active["active"] = True
+        active["current"] = "page" if path == active["url"] else "true"
     return items

@@ -83,7 +83,9 @@ def series_chart(
     for line in lines:
         if len(line.values) != len(periods):
             raise ValueError(f"{line.label}: one value per period expected")
-    ticks = nice_ticks(min(values), max(values))
+    # The value axis starts at zero (unless values go below it), so a small change is not drawn
+    # as a dramatic one.
+    ticks = nice_ticks(min(*values, Decimal(0)), max(values))
     bottom_value, top_value = float(ticks[0]), float(ticks[-1])
     tick_places = _places(ticks[1] - ticks[0])
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM

@@ -164,16 +164,16 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
     periods = [point.period for point in page.series]
     local = [point.local for point in page.series]
     england = [point.england for point in page.series]
+    lines = [ChartLine(page.area, local, LOCAL_COLOUR, "circle")]
+    if any(value is not None for value in england):
+        lines.append(ChartLine("England", england, ENGLAND_COLOUR, "square", dash="8 5"))
     description = " ".join(
-        f"{label}: {describe_series(*_present(periods, values), places)}."
-        for label, values in ((page.area, local), ("England", england))
+        f"{line.label}: {describe_series(*_present(periods, line.values), places)}."
+        for line in lines
     )
     chart = series_chart(
         periods,
-        [
-            ChartLine(page.area, local, LOCAL_COLOUR, "circle"),
-            ChartLine("England", england, ENGLAND_COLOUR, "square", dash="8 5"),
-        ],
+        lines,
         title=f"{page.measure.name}: {page.area} and England by period",
         description=description,
         unit=page.measure.unit,

@@ -103,7 +103,7 @@ def review(request: HttpRequest, submission_id: int) -> HttpResponse:
                     messages.success(
                         request,
                         f"Submission {submission.pk} sent back to "
-                        f"{submission.organisation.short_name} with your comment.",
+                        f"{submission.organisation.name} with your comment.",
                     )
                     return redirect("submissions:queue")
             else:

@@ -178,9 +178,9 @@ def _save_entry(
         raise PermissionDenied(str(exc)) from exc
     messages.success(
         request,
-        f"Return {submission.pk} submitted for approval."
+        f"Submission {submission.pk} submitted for approval."
         if submit
-        else f"Return {submission.pk} saved as a draft.",
+        else f"Submission {submission.pk} saved as a draft.",
     )
     return redirect("submissions:detail", pk=submission.pk)
 
@@ -279,7 +279,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     except WrongState as exc:
         messages.error(request, str(exc))
         return redirect("submissions:detail", pk=found.pk)
-    messages.success(request, f"Return {found.pk} submitted for approval.")
+    messages.success(request, f"Submission {found.pk} submitted for approval.")
     return redirect("submissions:detail", pk=found.pk)
 
 
@@ -337,7 +337,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             raise PermissionDenied(str(exc)) from exc
         else:
             messages.success(
-                request, f"Return {saved.pk} saved as a draft: check it, then submit it."
+                request, f"Submission {saved.pk} saved as a draft: check it, then submit it."
             )
             return redirect("submissions:detail", pk=saved.pk)
     result = selectors.upload_preview(staged.rows, user=request.user)

@@ -71,10 +71,10 @@ def direction_arrow(direction: str) -> SafeString:
 
 @register.filter
 def judgement_tag(judgement: str) -> SafeString:
-    """A tag saying "Better", "Worse" or "Similar"; nothing visible when there is no judgement."""
+    """A tag saying "Better", "Worse" or "Similar", or "Not judged" in plain text."""
     text = JUDGEMENT_TEXT.get(judgement)
     if text is None:
-        return format_html('<span class="govuk-visually-hidden">{}</span>', "Not judged")
+        return format_html('<span class="app-not-judged">{}</span>', "Not judged")
     return format_html('<strong class="app-tag app-tag--{}">{}</strong>', judgement, text)
 
 

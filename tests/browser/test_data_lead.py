@@ -66,14 +66,14 @@ def test_data_lead_uploads_a_file_fixes_the_error_the_preview_names_and_submits(
     page.get_by_role("button", name="Save as a draft submission").click()
     banner = page.get_by_role("alert").filter(has_text="saved as a draft")
     expect(banner).to_be_visible()
-    number = re.search(r"Return (\d+)", banner.inner_text()).group(1)
+    number = re.search(r"Submission (\d+)", banner.inner_text()).group(1)
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Submission {number}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Draft")
     check_accessibility(page, "submission-draft")
 
     page.get_by_role("button", name="Submit for approval").click()
     expect(
-        page.get_by_role("alert").filter(has_text=f"Return {number} submitted for approval")
+        page.get_by_role("alert").filter(has_text=f"Submission {number} submitted for approval")
     ).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Submitted")
     check_accessibility(page, "submission-submitted")

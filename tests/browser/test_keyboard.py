@@ -13,12 +13,10 @@ def test_data_lead_signs_in_enters_a_figure_fixes_an_error_and_submits_by_keyboa
     keyboard = page.keyboard
     page.goto("/accounts/login/")
     username = page.get_by_label("Username")
-    # Django's AuthenticationForm puts autofocus on the username, which skips the skip link and
-    # the heading (reported); once that goes, the first Tab must reach the skip link.
-    if not username.evaluate("element => element === document.activeElement"):
-        keyboard.press("Tab")
-        expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
-        tab_to(page, username)
+    # Nothing is autofocused: the first Tab reaches the skip link.
+    keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    tab_to(page, username)
     keyboard.type("lead.police")
     keyboard.press("Tab")
     expect(page.get_by_label("Password")).to_be_focused()
