@@ -4,7 +4,7 @@ Every page reads rows computed from approved data only (selectors), so what a bo
 is what has been signed off. Reading needs `view_scorecard`; publishing needs `publish_edition`.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -195,7 +195,7 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-def _present(labels: list[str], values: list[Any]) -> tuple[list[str], list[Any]]:
+def _present(labels: Sequence[str], values: Sequence[Any]) -> tuple[list[str], list[Any]]:
     """The periods that have a value, for describing a line with gaps."""
     pairs = [(label, v) for label, v in zip(labels, values, strict=True) if v is not None]
     return [label for label, _ in pairs], [v for _, v in pairs]

@@ -42,7 +42,8 @@ def test_approver_sends_one_return_back_with_a_comment_and_approves_another(
     expect(page).to_have_url(re.compile(r"/submissions/review/$"))
     expect(
         page.get_by_role("alert").filter(
-            has_text=f"Submission {october} sent back to Hampshire and Isle of Wight Constabulary with your comment."
+            has_text=f"Submission {october} sent back to Hampshire and Isle of Wight "
+            "Constabulary with your comment."
         )
     ).to_be_visible()
     expect(page.get_by_role("table", name="1 submission awaiting a decision")).to_be_visible()

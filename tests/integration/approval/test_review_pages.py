@@ -296,7 +296,8 @@ def test_sending_back_with_a_comment_confirms_and_shows_it_in_the_history(police
     )
 
     assert messages_of(response) == [
-        f"Submission {police_return.pk} sent back to Hampshire and Isle of Wight Constabulary with your comment."
+        f"Submission {police_return.pk} sent back to Hampshire and Isle of Wight Constabulary "
+        "with your comment."
     ]
     police_return.refresh_from_db()
     assert (police_return.status, police_return.review_comment) == (
