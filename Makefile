@@ -29,9 +29,9 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 
 seed: migrate
-	$(PY) manage.py load_demo
 	@if [ -f "$(REFERENCE)" ]; then $(PY) manage.py import_scorecard "$(REFERENCE)"; \
 	else echo "Reference scorecard not found at $(REFERENCE): skipping import."; fi
+	$(PY) manage.py load_demo
 
 run: install assets seed
 	@if [ -n "$$REDIS_URL" ]; then \

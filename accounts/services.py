@@ -1,6 +1,8 @@
 """Writes about people and organisations: the demo set-up and assigning measures to owners."""
 
+import csv
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
@@ -29,11 +31,17 @@ DEMO_USERS: list[tuple[str, Role, str | None, str]] = [
 ]
 
 
+#: Which way is better for the reference scorecard's measures, by measure name, as an admin
+#: would set it in the catalogue; measures named otherwise are left alone.
+DEMO_POLARITY = Path(__file__).with_name("demo_polarity.csv")
+
+
 @dataclass
 class DemoSummary:
     organisations: int
     users: int
     measures_assigned: int
+    polarities_set: int
 
 
 @transaction.atomic
@@ -66,7 +74,23 @@ def demo_load(password: str) -> DemoSummary:
         )
         user.set_password(password)
         user.save(update_fields=["password"])
-    return DemoSummary(len(organisations), len(DEMO_USERS), measures_assign_by_source())
+    return DemoSummary(
+        len(organisations), len(DEMO_USERS), measures_assign_by_source(), _demo_polarities()
+    )
+
+
+def _demo_polarities() -> int:
+    """Set the demo polarities on measures still without a judgement (never overriding one)."""
+    from scorecard.compute import Polarity
+    from scorecard.models import Measure
+
+    with DEMO_POLARITY.open(encoding="utf-8", newline="") as file:
+        wanted = {row["measure"]: row["polarity"] for row in csv.DictReader(file)}
+    measures = list(Measure.objects.filter(name__in=wanted, polarity=Polarity.NO_JUDGEMENT.value))
+    for measure in measures:
+        measure.polarity = wanted[measure.name]
+    Measure.objects.bulk_update(measures, ["polarity"])
+    return len(measures)
 
 
 def measures_assign_by_source() -> int:

@@ -112,3 +112,18 @@ def test_the_accessibility_statement_is_public(client):
     response = client.get("/accessibility/")
     assert response.status_code == 200
     assert b"WCAG" in response.content
+
+
+@pytest.mark.django_db
+def test_load_demo_gives_the_reference_measures_a_polarity_without_overriding_an_admin(
+    settings, reference_path
+):
+    settings.DEBUG = True
+    call_command("import_scorecard", str(reference_path), stdout=io.StringIO())
+    Measure.objects.filter(number=20).update(polarity="higher_is_better")  # an admin's choice
+    call_command("load_demo", stdout=io.StringIO())
+    polarity = dict(Measure.objects.values_list("number", "polarity"))
+    assert polarity[12] == "lower_is_better"
+    assert polarity[16] == "higher_is_better"
+    assert polarity[20] == "higher_is_better"
+    assert polarity[1] == "no_judgement"

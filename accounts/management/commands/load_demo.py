@@ -26,5 +26,6 @@ class Command(BaseCommand):
         summary = demo_load(os.environ.get("DEMO_PASSWORD", "scorecard-demo"))
         self.stdout.write(
             f"Demo ready: {summary.organisations} organisations, {summary.users} accounts, "
-            f"{summary.measures_assigned} measures assigned to their organisation."
+            f"{summary.measures_assigned} measures assigned to their organisation, "
+            f"{summary.polarities_set} measures given a polarity."
         )
