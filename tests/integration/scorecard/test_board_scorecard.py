@@ -1,10 +1,12 @@
 """The board's scorecard page: who may read it, the grouped rows as the reference has them,
 sparklines, arrows, better/worse, the "changed" marker, filters and the board pack."""
 
+import io
 import re
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from accounts.models import Organisation
 from scorecard.models import Area, AreaKind, Measure, PriorityArea
@@ -223,10 +225,18 @@ def test_the_board_never_sees_a_figure_awaiting_approval(imported, board, lead):
         period=reporting_period("Nov 23"),
         value=Decimal("987654"),
     )
-    for url in ("/scorecard/", "/scorecard/measures/1/", "/scorecard/download.csv"):
+    for url in (
+        "/scorecard/",
+        "/scorecard/measures/1/",
+        "/scorecard/download.csv",
+        "/api/v1/scorecard/",
+    ):
         content = get(board, url).content
         assert b"987654" not in content and b"987,654" not in content, url
         assert b"Nov 23" not in content, url
+    workbook = load_workbook(io.BytesIO(get(board, "/scorecard/download.xlsx").content))
+    cells = {str(c) for row in workbook.active.iter_rows(values_only=True) for c in row}
+    assert "987654" not in cells and "Nov 23" not in cells
 
 
 def test_board_pack_is_laid_out_for_printing(imported, board, new_figures):
