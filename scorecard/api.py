@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from portal.permissions import can
 from scorecard import selectors
-from scorecard.models import Edition, Measure
+from scorecard.models import CATALOGUE_FIELDS, Edition, Measure
 
 
 class MeasureSerializer(serializers.ModelSerializer[Measure]):
@@ -21,24 +21,7 @@ class MeasureSerializer(serializers.ModelSerializer[Measure]):
 
     class Meta:
         model = Measure
-        fields = [
-            "number",
-            "code",
-            "name",
-            "definition",
-            "priority_area",
-            "commitment",
-            "unit",
-            "value_kind",
-            "period_type",
-            "source",
-            "organisation",
-            "comparable_with_england",
-            "polarity",
-            "decimal_places",
-            "status_note",
-            "active",
-        ]
+        fields = [*CATALOGUE_FIELDS, "priority_area"]
 
 
 class EditionSerializer(serializers.ModelSerializer[Edition]):

@@ -65,6 +65,26 @@ class Commitment(models.Model):
         return self.name
 
 
+#: The catalogue's fields as people read and edit them (API, spreadsheet), in display order.
+CATALOGUE_FIELDS = [
+    "number",
+    "code",
+    "name",
+    "definition",
+    "commitment",
+    "unit",
+    "value_kind",
+    "period_type",
+    "source",
+    "organisation",
+    "comparable_with_england",
+    "polarity",
+    "decimal_places",
+    "status_note",
+    "active",
+]
+
+
 class Measure(models.Model):
     number = models.PositiveIntegerField(
         unique=True, help_text="Row number shown on the scorecard."

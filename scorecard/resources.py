@@ -7,7 +7,7 @@ from import_export.fields import Field
 from import_export.widgets import ForeignKeyWidget
 
 from accounts.models import Organisation
-from scorecard.models import Commitment, Measure
+from scorecard.models import CATALOGUE_FIELDS, Commitment, Measure
 
 
 class MeasureResource(resources.ModelResource):
@@ -25,23 +25,7 @@ class MeasureResource(resources.ModelResource):
     class Meta:
         model = Measure
         import_id_fields = ["number"]
-        fields = [
-            "number",
-            "code",
-            "name",
-            "definition",
-            "commitment",
-            "unit",
-            "value_kind",
-            "period_type",
-            "source",
-            "organisation",
-            "comparable_with_england",
-            "polarity",
-            "decimal_places",
-            "status_note",
-            "active",
-        ]
+        fields = CATALOGUE_FIELDS
         skip_unchanged = True
         report_skipped = True
         use_transactions = True

@@ -23,6 +23,16 @@ FORM_MAX_ROWS = 120
 _NUMBER = {"inputmode": "decimal", "spellcheck": "false", "autocomplete": "off"}
 
 
+def _number_field(label: str, help_text: str) -> forms.CharField:
+    """A figure typed as text: the validator, not the form, decides what is a number."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={**_NUMBER, "class": "govuk-input--width-10"}),
+    )
+
+
 class PeriodChoiceForm(forms.Form):
     """Which period the figures are for; only ended periods of the organisation's types."""
 
@@ -67,23 +77,12 @@ class ValueForm(forms.Form):
     measure = forms.CharField(widget=forms.HiddenInput, required=False)
     area = forms.CharField(widget=forms.HiddenInput, required=False)
     period = forms.CharField(widget=forms.HiddenInput, required=False)
-    value = forms.CharField(
-        label="Value",
-        required=False,
-        help_text="The figure as it should appear on the scorecard.",
-        widget=forms.TextInput(attrs={**_NUMBER, "class": "govuk-input--width-10"}),
+    value = _number_field("Value", "The figure as it should appear on the scorecard.")
+    numerator = _number_field(
+        "Numerator", "For a percentage or rate: the number it is calculated from."
     )
-    numerator = forms.CharField(
-        label="Numerator",
-        required=False,
-        help_text="For a percentage or rate: the number it is calculated from.",
-        widget=forms.TextInput(attrs={**_NUMBER, "class": "govuk-input--width-10"}),
-    )
-    denominator = forms.CharField(
-        label="Denominator",
-        required=False,
-        help_text="For a percentage or rate: the number it is divided by.",
-        widget=forms.TextInput(attrs={**_NUMBER, "class": "govuk-input--width-10"}),
+    denominator = _number_field(
+        "Denominator", "For a percentage or rate: the number it is divided by."
     )
     note = forms.CharField(
         label="Note",
