@@ -366,7 +366,7 @@ def write_delimited(doc: ScorecardDocument, delimiter: str, *, safe: bool) -> st
         return "\n".join(lines)
     for line in _preamble(doc):
         writer.writerow([neutralise(line[0])] if safe and line[0] else line)
-    writer.writerow(header_row(doc.area))
+    writer.writerow([neutralise(h) for h in header_row(doc.area)] if safe else header_row(doc.area))
     writer.writerows(_text_rows(doc, safe=safe))
     return buffer.getvalue()
 
@@ -381,7 +381,7 @@ def write_xlsx(doc: ScorecardDocument) -> bytes:
     sheet.title = (doc.edition or "Live scorecard")[:31]
     for line in _preamble(doc):
         sheet.append([neutralise(line[0]) if line[0] else None])
-    sheet.append(header_row(doc.area)[:-1])
+    sheet.append([neutralise(h) for h in header_row(doc.area)[:-1]])
     for header_cell in sheet[sheet.max_row]:
         header_cell.font = Font(bold=True)
     for row, cells in zip(doc.rows, table_rows(doc), strict=True):

@@ -442,9 +442,10 @@ def _financial_start_year(first: str, second: str, raw: str) -> int:
 
 
 def _parsed_quarter(quarter: str, raw: str) -> int:
-    number = int(quarter)
-    if not 1 <= number <= 4:
-        raise PeriodError(f"'{raw}' has quarter {number}, but quarters run Q1 to Q4.")
+    # Bounded before int(), which raises a plain ValueError for more than 4,300 digits.
+    number = int(quarter) if len(quarter) <= 3 else None
+    if number is None or not 1 <= number <= 4:
+        raise PeriodError(f"'{raw}' has quarter {quarter}, but quarters run Q1 to Q4.")
     return number
 
 

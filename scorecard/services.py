@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -312,7 +312,8 @@ def _edition_from_document(
     measures: dict[int, Measure],
     by: Any,
 ) -> tuple[Edition, bool]:
-    name = document.edition or ""
+    # A date line may read "May/2024"; a name with a slash cannot appear in an edition's URL.
+    name = (document.edition or "").replace("/", "-")
     rows = [
         _edition_row(
             r,
@@ -546,16 +547,23 @@ def edition_publish(name: str, *, by: Any) -> Edition:
         raise ScorecardError("There is no local area yet: import a scorecard first.")
     document = live_scorecard()
     previous = Edition.objects.order_by("-edition_date", "-published_at").first()
-    edition = Edition.objects.create(
-        name=name,
-        title=previous.title if previous else document.title,
-        description=previous.description if previous else "",
-        period_note=previous.period_note if previous else "",
-        area=area,
-        edition_date=edition_date,
-        published_at=timezone.now(),
-        published_by=by,
-    )
+    try:
+        # The check above is a read: another approver may publish the same name meanwhile.
+        with transaction.atomic():
+            edition = Edition.objects.create(
+                name=name,
+                title=previous.title if previous else document.title,
+                description=previous.description if previous else "",
+                period_note=previous.period_note if previous else "",
+                area=area,
+                edition_date=edition_date,
+                published_at=timezone.now(),
+                published_by=by,
+            )
+    except IntegrityError:
+        raise ScorecardError(
+            f"An edition called {name} was published meanwhile; editions are frozen."
+        ) from None
     numbers = {m.number: m.pk for m in Measure.objects.all()}
     rows = [_edition_row(r, numbers.get(r.number), series=r.series) for r in document.rows]
     for row in rows:

@@ -335,8 +335,11 @@ def upload_stage(
     directory.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
     for old in directory.glob("*.json"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass  # another upload's sweep removed it first
     token = secrets.token_urlsafe(24)
     payload = {
         "user_id": by.pk,

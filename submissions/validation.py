@@ -53,6 +53,8 @@ SMALL_COUNTS = (Decimal(1), Decimal(4))
 
 _PLACES = Decimal("0.000001")  # what the database stores (DecimalField decimal_places=6)
 _MAX_MAGNITUDE = Decimal(10) ** 14  # DecimalField max_digits=20 less the 6 places
+#: SQLite (the embedded default) stores a DecimalField as a double, exact to 15 digits only.
+_MAX_SIGNIFICANT = 15
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _PER = re.compile(r"\bper\s+([\d,]+(?:\.\d+)?)\s*(k\b)?", re.IGNORECASE)
 
@@ -201,9 +203,19 @@ def _number(raw: Any, label: str) -> tuple[Decimal | None, str | None]:
             return None, f"'{text}' is not a number: write the {label} in figures, as in 42 or 3.5."
     if not number.is_finite():
         return None, f"The {label} must be a finite number, not '{_text(raw)}'."
+    # copy_abs, not abs(): abs() rounds to the context and raises Overflow for 1e99999999999.
+    if number.copy_abs() >= _MAX_MAGNITUDE:
+        return None, f"The {label} {_text(raw)} is too large to be a figure on the scorecard."
+    number = number.quantize(_PLACES, rounding=ROUND_HALF_UP)
+    # Rounding can carry a figure just below the limit up to it (99999999999999.9999999).
     if abs(number) >= _MAX_MAGNITUDE:
         return None, f"The {label} {_text(raw)} is too large to be a figure on the scorecard."
-    return number.quantize(_PLACES, rounding=ROUND_HALF_UP), None
+    if len(number.normalize().as_tuple().digits) > _MAX_SIGNIFICANT:
+        return None, (
+            f"The {label} {_text(raw)} has more than {_MAX_SIGNIFICANT} significant digits, more "
+            "than can be stored exactly: round it."
+        )
+    return number, None
 
 
 def _shown(value: Decimal, places: int | None = None) -> str:
@@ -259,7 +271,12 @@ class _Catalogue:
             number = Decimal(text)
         except InvalidOperation:
             return self.by_code.get(text.casefold())
-        if number.is_finite() and number == number.to_integral_value():
+        # Bounded before int(): int() of "1e1000000" builds a million-digit number, slowly.
+        if (
+            number.is_finite()
+            and number.copy_abs() < _MAX_MAGNITUDE
+            and number == number.to_integral_value()
+        ):
             return self.by_number.get(int(number))
         return None
 

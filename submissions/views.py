@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
@@ -126,6 +127,12 @@ def _entry_page(
 
 
 def _value_hint(row: selectors.EntryRow) -> str:
+    """The value's hint, escaped: the field template treats help text as trusted HTML, and this
+    one carries catalogue text (the unit)."""
+    return escape(_value_hint_text(row))
+
+
+def _value_hint_text(row: selectors.EntryRow) -> str:
     places = row.measure.decimal_places
     parts = []
     if row.previous_value is not None and row.previous_period is not None:
