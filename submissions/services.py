@@ -275,6 +275,9 @@ def submission_submit(submission: Submission, *, by: Any) -> ValidationResult:
     the catalogue or the approved figures may have changed since it was saved, and every value
     with a warning must now carry a note."""
     _require_editable(submission, by)
+    # Lock the return before reading its values, so an edit committing meanwhile is either
+    # wholly before this check or waits for it; never half-checked.
+    Submission.objects.select_for_update().filter(pk=submission.pk).first()
     result = validate_rows(selectors.stored_rows(submission), user=by, require_notes=True)
     if not result.ok:
         raise InvalidSubmission(result)
