@@ -1,4 +1,5 @@
-"""Defects found in review, each proven by a test that failed before its fix."""
+"""Hostile and unlucky input: oversized figures, huge numbers, markup in catalogue text, formula
+cells, odd edition dates and races between two people; each once a real defect."""
 
 import time
 
