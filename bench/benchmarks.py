@@ -142,4 +142,70 @@ def record_values_bulk_vs_one_by_one(timed: Timed, queries: Queries) -> None:
     _reset()
 
 
-ALL = [recompute_batched_vs_per_measure, scorecard_page_40_vs_400, record_values_bulk_vs_one_by_one]
+def upload_1000_vs_10000_rows(timed: Timed, queries: Queries) -> None:
+    """Saving an uploaded return: 10,000 rows vs 1,000 (queries flat but for insert batches)"""
+    from accounts.models import Organisation, Role, User
+    from scorecard.models import Measure
+    from scorecard.periods import Period
+    from submissions.models import AuditEvent, Submission, SubmittedValue
+    from submissions.services import submission_create
+    from submissions.validation import RawRow
+
+    ids = _catalogue(10, 1)
+    organisation, _ = Organisation.objects.get_or_create(
+        short_name="Bench", defaults={"name": "Bench partner", "sources": "Bench"}
+    )
+    Measure.objects.filter(pk__in=ids).update(organisation=organisation)
+    lead, _ = User.objects.get_or_create(
+        username="bench.lead", defaults={"role": Role.DATA_LEAD, "organisation": organisation}
+    )
+    numbers = list(Measure.objects.filter(pk__in=ids).values_list("number", flat=True))
+    months, period = [], Period.month(1900, 1)
+    for _ in range(1000):
+        months.append(period.label)
+        period = period.next()
+
+    def rows(count: int) -> list[RawRow]:
+        return [
+            RawRow(
+                i + 2,
+                {
+                    "measure": str(numbers[i % 10]),
+                    "period": months[i // 10],
+                    "value": str(100 + i % 7),
+                },
+            )
+            for i in range(count)
+        ]
+
+    def save(count: int) -> Callable[[], object]:
+        prepared = rows(count)
+
+        def work() -> None:
+            with transaction.atomic():
+                # Raises InvalidSubmission if any row is refused: the benchmark must save them all.
+                submission_create(by=lead, rows=prepared, channel="upload")
+                transaction.set_rollback(True)
+
+        return work
+
+    small, large = save(1000), save(10000)
+    small_time, large_time = timed(small, 3), timed(large, 3)
+    small_queries, large_queries = queries(small), queries(large)
+    print(f"1,000 rows: {small_time * 1000:.0f} ms, {small_queries} queries")
+    print(f"10,000 rows: {large_time * 1000:.0f} ms, {large_queries} queries")
+    print(f"time ratio 10,000/1,000: {large_time / small_time:.1f}x for 10x the rows")
+    print(f"extra queries for 9,000 more rows: {large_queries - small_queries} (insert batches)")
+    AuditEvent.objects.all().delete()
+    SubmittedValue.objects.all().delete()
+    Submission.objects.all().delete()
+    User.objects.filter(pk=lead.pk).delete()
+    _reset()
+
+
+ALL = [
+    recompute_batched_vs_per_measure,
+    scorecard_page_40_vs_400,
+    record_values_bulk_vs_one_by_one,
+    upload_1000_vs_10000_rows,
+]
