@@ -1,5 +1,7 @@
 """Partner organisations and the portal's users, each with exactly one role."""
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -71,6 +73,12 @@ class User(AbstractUser):
                 name="data_lead_has_organisation",
             )
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Django's admin site admits staff only; the admin role is what decides here.
+        if self.role == Role.ADMIN:
+            self.is_staff = True
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

@@ -199,3 +199,9 @@ def test_a_spreadsheet_row_naming_an_unknown_organisation_is_refused(imported):
 
     assert result.has_errors() or result.has_validation_errors()
     assert _catalogue() == before
+
+
+def test_a_user_given_the_admin_role_can_use_the_admin_without_being_a_superuser(db):
+    manager = UserFactory(username="catalogue.manager", role=Role.ADMIN)
+    assert manager.is_staff and not manager.is_superuser
+    assert client_for(manager).get("/admin/scorecard/measure/").status_code == 200
