@@ -98,12 +98,11 @@ def live_scorecard() -> ScorecardDocument:
     """The live scorecard, computed from approved data only."""
     rows = live_rows()
     latest = latest_edition()
-    area = Area.objects.filter(kind=AreaKind.LOCAL).first()
     computed = [r.computed_at for r in rows if r.computed_at]
     return ScorecardDocument(
         title=latest.title if latest else "Scorecard",
         edition=None,
-        area=area.name if area else "Local",
+        area=local_area_name(),
         rows=[document_row(r) for r in rows],
         description=latest.description if latest else "",
         period_note=latest.period_note if latest else "",
@@ -197,8 +196,13 @@ def edition_exists(name: str) -> bool:
     return Edition.objects.filter(name__iexact=name).exists()
 
 
+def local_area() -> Area | None:
+    """The area the live scorecard is about (at most one, by constraint)."""
+    return Area.objects.filter(kind=AreaKind.LOCAL).first()
+
+
 def local_area_name() -> str:
-    area = Area.objects.filter(kind=AreaKind.LOCAL).first()
+    area = local_area()
     return area.name if area else "Local"
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Organisation
-from scorecard import compute
+from scorecard import compute, selectors
 from scorecard.layout import DocumentRow, ScorecardDocument, json_number, parse_edition_date
 from scorecard.models import (
     Area,
@@ -69,7 +69,7 @@ def organisation_for_source(
 
 
 def _local_area(name: str) -> Area:
-    existing = Area.objects.filter(kind=AreaKind.LOCAL).first()
+    existing = selectors.local_area()
     if existing is None:
         return Area.objects.create(name=name, kind=AreaKind.LOCAL)
     if existing.name != name:
@@ -82,10 +82,6 @@ def _local_area(name: str) -> Area:
 def england() -> Area:
     area, _ = Area.objects.get_or_create(kind=AreaKind.ENGLAND, defaults={"name": "England"})
     return area
-
-
-def local_area() -> Area | None:
-    return Area.objects.filter(kind=AreaKind.LOCAL).first()
 
 
 def _unique_code(name: str, number: int, taken: set[str]) -> str:
@@ -405,7 +401,10 @@ def scorecard_recompute(measure_ids: Iterable[int] | None = None) -> int:
         if not measures:
             return 0
         ids = [m.pk for m in measures]
-        area, england_area = local_area(), Area.objects.filter(kind=AreaKind.ENGLAND).first()
+        area, england_area = (
+            selectors.local_area(),
+            Area.objects.filter(kind=AreaKind.ENGLAND).first(),
+        )
         points: dict[tuple[int, int], list[DataPoint]] = defaultdict(list)
         versions: dict[int, int] = {}
         for point in (
@@ -534,18 +533,16 @@ def compute_row(
 @transaction.atomic
 def edition_publish(name: str, *, by: Any) -> Edition:
     """Freeze the live scorecard as a named edition (e.g. `Jun-2024`)."""
-    from scorecard.selectors import live_scorecard
-
     name = name.strip()
     edition_date = parse_edition_date(name)
     if edition_date is None:
         raise ScorecardError(f"'{name}' is not an edition name such as 'Jun-2024'.")
     if Edition.objects.filter(name=name).exists():
         raise ScorecardError(f"An edition called {name} already exists; editions are frozen.")
-    area = local_area()
+    area = selectors.local_area()
     if area is None:
         raise ScorecardError("There is no local area yet: import a scorecard first.")
-    document = live_scorecard()
+    document = selectors.live_scorecard()
     previous = Edition.objects.order_by("-edition_date", "-published_at").first()
     try:
         # The check above is a read: another approver may publish the same name meanwhile.

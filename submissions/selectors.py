@@ -19,6 +19,7 @@ from django.http import Http404
 from portal.permissions import can
 from scorecard.models import Area, AreaKind, DataPoint, Measure
 from scorecard.periods import Period, PeriodType, latest_ended
+from scorecard.selectors import local_area
 from submissions.models import AuditEvent, Status, Submission, SubmittedValue
 from submissions.validation import CleanValue, Issue, RawRow, decimal_text, validate_rows
 
@@ -67,10 +68,6 @@ def organisation_submissions(organisation_id: int) -> QuerySet[Submission]:
         .annotate(value_count=Count("values"))
         .order_by("-created_at", "-id")
     )
-
-
-def local_area() -> Area | None:
-    return Area.objects.filter(kind=AreaKind.LOCAL).first()
 
 
 # A data lead's home page ---------------------------------------------------------------------
