@@ -87,10 +87,6 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
     return RULES[action](user, obj)
 
 
-def role_of(user: Any) -> str | None:
-    return _role(user)
-
-
 NAVIGATION: list[tuple[str, str, Action]] = [
     ("Your figures", "submissions:home", "enter_values"),
     ("Approvals", "submissions:queue", "review_submissions"),

@@ -76,9 +76,6 @@ class Issue:
     message: str
     level: Level = "error"
 
-    def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "field": self.field, "message": self.message, "level": self.level}
-
 
 @dataclass(frozen=True)
 class RawRow:
@@ -151,9 +148,6 @@ class ValidationResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-    def issues_for(self, row: int) -> list[Issue]:
-        return [i for i in self.issues if i.row == row]
 
 
 # Raw field readers --------------------------------------------------------------------------
