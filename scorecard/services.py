@@ -170,17 +170,16 @@ def scorecard_import(document: ScorecardDocument, *, by: Any = None) -> ImportRe
             updated += 1
         measures[row.number] = measure
 
-    origin = f"import {document.edition}"
-    new_points = 0
+    entries = []
     for row in document.rows:
         if not row.latest_period:
             continue
         period = ReportingPeriod.for_period(parse_period(row.latest_period))
         for target, value in ((area, row.local_value), (england_area, row.england_value)):
             if value is not None:
-                new_points += record_value(
-                    measures[row.number], target, period, value, origin=origin
-                )
+                entries.append(ValueEntry(measures[row.number].pk, target.pk, period.pk, value))
+    recorded = record_values(entries, origin=f"import {document.edition}")
+    new_points = sum(1 for r in recorded if r.point is not None)
 
     edition, edition_created = _edition_from_document(document, area, edition_date, measures, by)
     scorecard_recompute(measure.pk for measure in measures.values())
