@@ -3,7 +3,6 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
-REFERENCE ?= ../shared/reference/southampton-rdhp-scorecard-2024-05.tsv
 export DEBUG ?= 1
 
 .PHONY: run test lint format bench install assets migrate seed serve clean
@@ -29,9 +28,7 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 
 seed: migrate
-	@if [ -f "$(REFERENCE)" ]; then $(PY) manage.py import_scorecard "$(REFERENCE)"; \
-	else echo "Reference scorecard not found at $(REFERENCE): skipping import."; fi
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --history
 
 run: install assets seed
 	@if [ -n "$$REDIS_URL" ]; then \

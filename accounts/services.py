@@ -1,8 +1,4 @@
-"""Writes about people and organisations: the demo set-up and assigning measures to owners."""
-
-import csv
-from dataclasses import dataclass
-from pathlib import Path
+"""Writes about people and organisations: the demo organisations and accounts."""
 
 from django.db import transaction
 
@@ -31,22 +27,10 @@ DEMO_USERS: list[tuple[str, Role, str | None, str]] = [
 ]
 
 
-#: Which way is better for the reference scorecard's measures, by measure name, as an admin
-#: would set it in the catalogue; measures named otherwise are left alone.
-DEMO_POLARITY = Path(__file__).with_name("demo_polarity.csv")
-
-
-@dataclass
-class DemoSummary:
-    organisations: int
-    users: int
-    measures_assigned: int
-    polarities_set: int
-
-
 @transaction.atomic
-def demo_load(password: str) -> DemoSummary:
-    """Create the contract's demo organisations and accounts; safe to run again."""
+def demo_accounts(password: str) -> tuple[int, int]:
+    """Create the contract's demo organisations and accounts (every password `password`); safe
+    to run again. Returns how many organisations and accounts there are."""
     organisations: dict[str, Organisation] = {}
     for name, short_name, sources, default_owner in DEMO_ORGANISATIONS:
         organisation, _ = Organisation.objects.update_or_create(
@@ -74,36 +58,4 @@ def demo_load(password: str) -> DemoSummary:
         )
         user.set_password(password)
         user.save(update_fields=["password"])
-    return DemoSummary(
-        len(organisations), len(DEMO_USERS), measures_assign_by_source(), _demo_polarities()
-    )
-
-
-def _demo_polarities() -> int:
-    """Set the demo polarities on measures still without a judgement (never overriding one)."""
-    from scorecard.compute import Polarity
-    from scorecard.models import Measure
-
-    with DEMO_POLARITY.open(encoding="utf-8", newline="") as file:
-        wanted = {row["measure"]: row["polarity"] for row in csv.DictReader(file)}
-    measures = list(Measure.objects.filter(name__in=wanted, polarity=Polarity.NO_JUDGEMENT.value))
-    for measure in measures:
-        measure.polarity = wanted[measure.name]
-    Measure.objects.bulk_update(measures, ["polarity"])
-    return len(measures)
-
-
-def measures_assign_by_source() -> int:
-    """Give every measure without an owner to the organisation its source names."""
-    from scorecard.models import Measure
-    from scorecard.services import organisation_for_source
-
-    organisations = list(Organisation.objects.all())
-    assigned = 0
-    for measure in Measure.objects.filter(organisation__isnull=True):
-        owner = organisation_for_source(measure.source, organisations)
-        if owner is not None:
-            measure.organisation = owner
-            measure.save(update_fields=["organisation"])
-            assigned += 1
-    return assigned
+    return len(organisations), len(DEMO_USERS)

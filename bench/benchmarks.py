@@ -60,7 +60,7 @@ def _reset() -> None:
 def recompute_batched_vs_per_measure(timed: Timed, queries: Queries) -> None:
     """Recompute: one batched call for 200 measures vs one call per measure"""
     from scorecard.models import ScorecardRow
-    from scorecard.services import scorecard_recompute
+    from scorecard.services.recomputing import scorecard_recompute
 
     ids = _catalogue(200, 12)
 
@@ -83,7 +83,7 @@ def recompute_batched_vs_per_measure(timed: Timed, queries: Queries) -> None:
 def scorecard_page_40_vs_400(timed: Timed, queries: Queries) -> None:
     """Live scorecard read: 400 measures vs 40 (queries must be equal; time should scale ~10x)"""
     from scorecard.selectors import live_scorecard
-    from scorecard.services import scorecard_recompute
+    from scorecard.services.recomputing import scorecard_recompute
 
     small_ids = _catalogue(40, 12)
     scorecard_recompute(small_ids)

@@ -1,11 +1,13 @@
-"""The chart on a measure's page: its local series and England's, as inline SVG.
+"""Charts drawn on the server as inline SVG: the scorecard's sparklines, the chart on a measure's
+page (its local series and England's), and the sentences that are their text alternatives.
 
-Drawn on the server like the sparklines, so it needs no JavaScript and passes the CSP (SVG
-presentation attributes, no `style`). The lines differ in dash and marker shape as well as
+Drawn on the server, so they need no JavaScript and pass the CSP (SVG presentation attributes,
+no `style`). The measure chart's lines differ in dash and marker shape as well as
 colour, and the legend shows both, so the chart does not rely on colour; the page's table of
 values is its full text alternative.
 """
 
+import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +16,8 @@ from typing import Literal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from scorecard.figures import format_value
 
 WIDTH, HEIGHT = 720, 320
 # Room for the value labels (left), the unit and legend (top) and the period labels (bottom).
@@ -230,4 +234,83 @@ def _legend_entry(line: ChartLine, x: float, y: float) -> SafeString:
         _xy(y),
         SafeString(TEXT_ATTRIBUTES),
         line.label,
+    )
+
+
+# Sparklines --------------------------------------------------------------------------------
+
+
+_SPARK_PADDING = 2
+
+
+def _coordinate(number: float) -> str:
+    """Short SVG coordinate: two decimals at most, no trailing zeros."""
+    text = f"{number:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def sparkline_svg(
+    points: Sequence[Decimal], *, width: int = 120, height: int = 32, title: str = ""
+) -> str:
+    """A small inline SVG line of the series, oldest first, for a scorecard row.
+
+    Inline and self-contained (no scripts, no external references) so it passes a strict CSP and
+    can be embedded in exports; role="img" with a <title> gives screen readers the text
+    alternative, normally describe_series(). Empty for no points, a dot for one.
+    """
+    if width <= 2 * _SPARK_PADDING or height <= 2 * _SPARK_PADDING:
+        raise ValueError("sparkline must be larger than its padding")
+    if not points:
+        return ""
+    inner_width = width - 2 * _SPARK_PADDING
+    inner_height = height - 2 * _SPARK_PADDING
+    lowest, highest = min(points), max(points)
+    span = highest - lowest
+
+    def y_of(value: Decimal) -> float:
+        if span == 0:
+            return height / 2
+        # Decimal for the ratio so huge or tiny figures do not overflow a float.
+        return _SPARK_PADDING + float((highest - value) / span) * inner_height
+
+    opening = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img">'
+        f"<title>{html.escape(title)}</title>"
+    )
+    if len(points) == 1:
+        shape = (
+            f'<circle cx="{_coordinate(width / 2)}" cy="{_coordinate(y_of(points[0]))}" r="2" '
+            'fill="currentColor"/>'
+        )
+    else:
+        step = inner_width / (len(points) - 1)
+        coordinates = " ".join(
+            f"{_coordinate(_SPARK_PADDING + index * step)},{_coordinate(y_of(value))}"
+            for index, value in enumerate(points)
+        )
+        shape = (
+            f'<polyline points="{coordinates}" fill="none" stroke="currentColor" '
+            'stroke-width="1.5" stroke-linejoin="round" stroke-linecap="round"/>'
+        )
+    return f"{opening}{shape}</svg>"
+
+
+def describe_series(labels: Sequence[str], values: Sequence[Decimal], places: int) -> str:
+    """Text alternative for a sparkline: span of periods, first and last, lowest and highest.
+
+    Sparklines are pictures, so this sentence is what screen-reader users (and the SVG <title>)
+    get instead; figures are shown at the measure's precision like the rest of the row.
+    """
+    if len(labels) != len(values):
+        raise ValueError("labels and values must be the same length")
+    if not values:
+        return "No values yet"
+    if len(values) == 1:
+        return f"{labels[0]}: {format_value(values[0], places)} (1 value)"
+    return (
+        f"{labels[0]} to {labels[-1]}: "
+        f"from {format_value(values[0], places)} to {format_value(values[-1], places)}, "
+        f"lowest {format_value(min(values), places)}, "
+        f"highest {format_value(max(values), places)} ({len(values)} values)"
     )

@@ -13,16 +13,15 @@ statistics work in floats: they are approximations anyway.
 
 from __future__ import annotations
 
-import html
 import math
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from collections.abc import Callable
+from decimal import Decimal
 from enum import StrEnum
 
+from scorecard.figures import at_precision
+
 __all__ = [
-    "NO_VALUE",
     "POLARITY_LABELS",
     "VALUE_KIND_LABELS",
     "Z_95",
@@ -30,29 +29,20 @@ __all__ = [
     "Direction",
     "Judgement",
     "Polarity",
-    "SparkPoint",
     "ValueKind",
-    "at_precision",
     "byar_interval",
     "compare_with_england",
-    "decimal_places_of",
-    "describe_series",
     "direction_of_travel",
     "exact_poisson_interval",
-    "format_value",
     "infer_value_kind",
     "is_comparable_kind",
     "judgement",
-    "parse_value",
-    "sparkline_svg",
+    "rate_multiplier",
     "wilson_interval",
 ]
 
 #: Two-sided 95% standard normal quantile, as Fingertips uses (not the rounded 1.96).
 Z_95 = 1.959963984540054
-
-#: How the published scorecard writes a missing figure.
-NO_VALUE = "No Value"
 
 #: Below this many events Byar's approximation is poor, so exact Poisson limits are used instead.
 BYAR_MIN_COUNT = 10
@@ -145,6 +135,18 @@ def infer_value_kind(unit: str) -> ValueKind:
     return ValueKind.OTHER
 
 
+_PER = re.compile(r"\bper\s+([\d,]+(?:\.\d+)?)\s*(k\b)?", re.IGNORECASE)
+
+
+def rate_multiplier(unit: str) -> Decimal | None:
+    """The 'per N' of a rate's unit ("Rate per 1k population" → 1000), or None if unstated."""
+    match = _PER.search(unit)
+    if not match:
+        return None
+    number = Decimal(match[1].replace(",", ""))
+    return number * 1000 if match[2] else number
+
+
 def is_comparable_kind(kind: ValueKind) -> bool:
     """Say whether figures of this kind can be compared with England at all.
 
@@ -152,57 +154,6 @@ def is_comparable_kind(kind: ValueKind) -> bool:
     is meaningless (reference row 35: 9 under-18s in treatment against England's 10987).
     """
     return kind not in (ValueKind.COUNT, ValueKind.VOLUME)
-
-
-def parse_value(text: str) -> Decimal | None:
-    """Parse a figure as written in a scorecard; "No Value", blanks and junk mean no figure.
-
-    Thousands separators and a trailing "%" are tolerated; the written precision is kept.
-    """
-    cleaned = text.strip().replace(",", "").removesuffix("%").strip()
-    if not cleaned or cleaned.lower() == NO_VALUE.lower():
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
-def decimal_places_of(text: str) -> int:
-    """Count the decimal places a figure is written with ("60.0" -> 1, "530" -> 0).
-
-    The scorecard displays and compares each figure at the precision it was entered with; text
-    that is not a figure (e.g. "No Value") has no decimal places.
-    """
-    value = parse_value(text)
-    if value is None:
-        return 0
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def at_precision(value: Decimal, places: int) -> Decimal:
-    """Round to ``places`` decimal places, half up, as a spreadsheet displays the figure.
-
-    Python's default banker's rounding would show 2.25 as 2.2 where Excel shows 2.3.
-    """
-    if not value.is_finite():
-        raise ValueError(f"cannot round a non-finite value: {value}")
-    with localcontext() as ctx:
-        # Enough significant digits that quantize never fails for large figures.
-        ctx.prec = max(ctx.prec, value.adjusted() + places + 2)
-        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def format_value(value: Decimal | None, places: int) -> str:
-    """Display a figure at fixed places without thousands separators; None as "No Value"."""
-    if value is None:
-        return NO_VALUE
-    rounded = at_precision(value, places)
-    if rounded.is_zero():
-        rounded = rounded.copy_abs()  # never show "-0.0"
-    return f"{rounded:f}"
 
 
 # --- Direction of travel and comparison with England ------------------------------------------
@@ -411,90 +362,3 @@ def _gamma_p(a: float, x: float) -> float:
         if abs(delta - 1) < 1e-16:
             break
     return max(0.0, 1 - math.exp(log_prefactor) * fraction)
-
-
-# --- Sparklines --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SparkPoint:
-    """One period's figure in a sparkline, with the period label it is described by."""
-
-    label: str
-    value: Decimal
-
-
-_SPARK_PADDING = 2
-
-
-def _coordinate(number: float) -> str:
-    """Short SVG coordinate: two decimals at most, no trailing zeros."""
-    text = f"{number:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def sparkline_svg(
-    points: Sequence[Decimal], *, width: int = 120, height: int = 32, title: str = ""
-) -> str:
-    """A small inline SVG line of the series, oldest first, for a scorecard row.
-
-    Inline and self-contained (no scripts, no external references) so it passes a strict CSP and
-    can be embedded in exports; role="img" with a <title> gives screen readers the text
-    alternative, normally describe_series(). Empty for no points, a dot for one.
-    """
-    if width <= 2 * _SPARK_PADDING or height <= 2 * _SPARK_PADDING:
-        raise ValueError("sparkline must be larger than its padding")
-    if not points:
-        return ""
-    inner_width = width - 2 * _SPARK_PADDING
-    inner_height = height - 2 * _SPARK_PADDING
-    lowest, highest = min(points), max(points)
-    span = highest - lowest
-
-    def y_of(value: Decimal) -> float:
-        if span == 0:
-            return height / 2
-        # Decimal for the ratio so huge or tiny figures do not overflow a float.
-        return _SPARK_PADDING + float((highest - value) / span) * inner_height
-
-    opening = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img">'
-        f"<title>{html.escape(title)}</title>"
-    )
-    if len(points) == 1:
-        shape = (
-            f'<circle cx="{_coordinate(width / 2)}" cy="{_coordinate(y_of(points[0]))}" r="2" '
-            'fill="currentColor"/>'
-        )
-    else:
-        step = inner_width / (len(points) - 1)
-        coordinates = " ".join(
-            f"{_coordinate(_SPARK_PADDING + index * step)},{_coordinate(y_of(value))}"
-            for index, value in enumerate(points)
-        )
-        shape = (
-            f'<polyline points="{coordinates}" fill="none" stroke="currentColor" '
-            'stroke-width="1.5" stroke-linejoin="round" stroke-linecap="round"/>'
-        )
-    return f"{opening}{shape}</svg>"
-
-
-def describe_series(labels: Sequence[str], values: Sequence[Decimal], places: int) -> str:
-    """Text alternative for a sparkline: span of periods, first and last, lowest and highest.
-
-    Sparklines are pictures, so this sentence is what screen-reader users (and the SVG <title>)
-    get instead; figures are shown at the measure's precision like the rest of the row.
-    """
-    if len(labels) != len(values):
-        raise ValueError("labels and values must be the same length")
-    if not values:
-        return "No values yet"
-    if len(values) == 1:
-        return f"{labels[0]}: {format_value(values[0], places)} (1 value)"
-    return (
-        f"{labels[0]} to {labels[-1]}: "
-        f"from {format_value(values[0], places)} to {format_value(values[-1], places)}, "
-        f"lowest {format_value(min(values), places)}, "
-        f"highest {format_value(max(values), places)} ({len(values)} values)"
-    )

@@ -13,29 +13,25 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scorecard.compute import (
-    Comparison,
-    Direction,
-    at_precision,
+from scorecard.compute import Comparison, Direction
+from scorecard.figures import (
+    DOCUMENT_NO_VALUE,
+    FigureError,
     decimal_places_of,
+    document_figure,
     format_value,
+    is_no_value,
+    json_number,
+    neutralise,
 )
+from scorecard.periods import month_of_name
 
-NO_VALUE = "No Value"
 FORMATS = ("tsv", "csv", "xlsx", "json")
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        start=1,
-    )
-}
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class LayoutError(ValueError):
@@ -98,25 +94,6 @@ class ScorecardDocument:
         }
 
 
-def json_number(value: Decimal | None, places: int | None = None) -> int | float | None:
-    """A figure for JSON: a whole number stays an int, otherwise a float (at `places` if given)."""
-    if value is None:
-        return None
-    if places is not None:
-        value = at_precision(value, places)
-        return int(value) if places == 0 else float(value)
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def parse_edition_date(text: str) -> date | None:
-    """`May-2024`, `May 2024`, `June-2024` → the first of that month; anything else → None."""
-    match = re.fullmatch(r"\s*([A-Za-z]{3,9})[\s\-/]+(\d{4})\s*", text)
-    if not match:
-        return None
-    month = MONTHS.get(match.group(1)[:3].lower())
-    return date(int(match.group(2)), month, 1) if month else None
-
-
 # Reading -----------------------------------------------------------------------------------------
 
 
@@ -172,16 +149,10 @@ def _measure_number(text: str) -> int | None:
 
 
 def _decimal(text: str, row: int, column: str) -> Decimal | None:
-    text = text.strip().replace(",", "")
-    if not text or text.lower() == NO_VALUE.lower():
-        return None
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise LayoutError(f"Row {row}: {column} '{text}' is not a number or 'No Value'.") from None
-    if not value.is_finite():
-        raise LayoutError(f"Row {row}: {column} '{text}' is not a finite number.")
-    return value
+        return document_figure(text)
+    except FigureError as exc:
+        raise LayoutError(f"Row {row}: {column} {exc}") from None
 
 
 def parse_document(cells: list[list[str]]) -> ScorecardDocument:
@@ -193,7 +164,7 @@ def parse_document(cells: list[list[str]]) -> ScorecardDocument:
         )
     preamble = [" ".join(c.strip() for c in row if c.strip()) for row in cells[:header_at]]
     preamble = [line for line in preamble if line]
-    edition_at = next((i for i, line in enumerate(preamble) if parse_edition_date(line)), None)
+    edition_at = next((i for i, line in enumerate(preamble) if month_of_name(line)), None)
     if edition_at is None:
         raise LayoutError("No edition date line (such as 'May-2024') found above the header row.")
     title = " ".join(preamble[:edition_at]) or "Scorecard"
@@ -242,12 +213,12 @@ def parse_document(cells: list[list[str]]) -> ScorecardDocument:
                 measure=fields[1],
                 unit=fields[2],
                 source=fields[3],
-                latest_period=None if not period or period.lower() == NO_VALUE.lower() else period,
+                latest_period=None if is_no_value(period) else period,
                 note=fields[5],
                 local_value=_decimal(fields[6], offset, f"{area} value"),
                 england_value=_decimal(fields[7], offset, "England value"),
-                local_places=_places(fields[6]),
-                england_places=_places(fields[7]),
+                local_places=decimal_places_of(fields[6]),
+                england_places=decimal_places_of(fields[7]),
                 direction=direction,
                 compared=compared,
             )
@@ -265,13 +236,6 @@ def parse_document(cells: list[list[str]]) -> ScorecardDocument:
         description=description,
         period_note=period_note,
     )
-
-
-def _places(text: str) -> int:
-    text = text.strip().replace(",", "")
-    if not text or text.lower() == NO_VALUE.lower():
-        return 0
-    return decimal_places_of(text)
 
 
 def read_document(path: Path) -> ScorecardDocument:
@@ -321,7 +285,7 @@ def table_rows(doc: ScorecardDocument) -> list[list[str | Decimal | None]]:
                 row.measure,
                 row.unit,
                 row.source,
-                row.latest_period or NO_VALUE,
+                row.latest_period or DOCUMENT_NO_VALUE,
                 row.note,
                 row.local_value,
                 row.england_value,
@@ -337,11 +301,6 @@ def _text_cell(value: str | Decimal | None, places: int) -> str:
     if isinstance(value, Decimal) or value is None:
         return format_value(value, places)
     return value
-
-
-def neutralise(text: str) -> str:
-    """Stop a spreadsheet from reading text as a formula (CSV/XLSX injection)."""
-    return "'" + text if text.startswith(DANGEROUS_PREFIXES) else text
 
 
 def _text_rows(doc: ScorecardDocument, *, safe: bool) -> list[list[str]]:
@@ -388,7 +347,7 @@ def write_xlsx(doc: ScorecardDocument) -> bytes:
         values: list[Any] = []
         for i, value in enumerate(cells):
             if i in (8, 9):
-                values.append(NO_VALUE if value is None else value)
+                values.append(DOCUMENT_NO_VALUE if value is None else value)
             else:
                 values.append(neutralise(str(value)) if value else None)
         sheet.append(values)

@@ -4,6 +4,7 @@ periods, approved data points with their history, computed live rows and frozen 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from scorecard.compute import Comparison, Direction, Polarity, ValueKind
 from scorecard.periods import Period, PeriodType
@@ -187,6 +188,9 @@ class ReportingPeriod(models.Model):
 class DataPoint(models.Model):
     """An approved figure. A correction adds a new version; earlier versions are kept."""
 
+    #: The origin of the demo's made-up figures (`load_demo --history`), which pages label.
+    SYNTHETIC_ORIGIN = "synthetic demo data"
+
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="data_points")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="data_points")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
@@ -246,6 +250,9 @@ class ScorecardRow(models.Model):
     data_version = models.BigIntegerField(
         default=0, help_text="Highest data point id this row was computed from."
     )
+    synthetic = models.BooleanField(
+        default=False, help_text="Computed from synthetic demo figures as well as real ones."
+    )
     computed_at = models.DateTimeField()
 
     def __str__(self) -> str:
@@ -255,7 +262,9 @@ class ScorecardRow(models.Model):
 class Edition(models.Model):
     """A published scorecard, frozen: its rows are copies, never recomputed."""
 
-    name = models.CharField(max_length=40, unique=True, help_text="e.g. 'May-2024'.")
+    name = models.CharField(
+        max_length=40, help_text="e.g. 'May-2024' (scorecard.periods.edition_name)."
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     period_note = models.TextField(blank=True)
@@ -267,7 +276,11 @@ class Edition(models.Model):
     )
 
     class Meta:
+        #: The one order of editions: newest first (selectors.latest_edition takes the first).
         ordering = ["-edition_date", "-published_at"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="edition_name_unique_ignoring_case")
+        ]
 
     def __str__(self) -> str:
         return self.name

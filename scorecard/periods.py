@@ -52,13 +52,14 @@ LABEL_EXAMPLES: Final = (
 MONTH_ABBREVIATIONS: Final = (
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec",
 )  # fmt: skip
-_MONTH_NAMES: Final = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
+#: Full month names, for dates written out ("1 December 2026").
+MONTH_NAMES: Final = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 _MONTH_BY_NAME: Final[dict[str, int]] = {
-    **{name: number for number, name in enumerate(_MONTH_NAMES, start=1)},
-    **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    **{name.casefold(): number for number, name in enumerate(MONTH_NAMES, start=1)},
+    **{name[:3].casefold(): number for number, name in enumerate(MONTH_NAMES, start=1)},
     "sept": 9,
 }
 _TYPE_ORDER: Final = {period_type: index for index, period_type in enumerate(PeriodType)}
@@ -447,6 +448,33 @@ def _parsed_quarter(quarter: str, raw: str) -> int:
     if number is None or not 1 <= number <= 4:
         raise PeriodError(f"'{raw}' has quarter {quarter}, but quarters run Q1 to Q4.")
     return number
+
+
+# Edition names -----------------------------------------------------------------------------------
+
+_EDITION_NAME = re.compile(r"([A-Za-z]{3,9})[\s\-/]+(\d{4})")
+
+
+def month_of_name(text: str) -> date | None:
+    """The month a name such as "May-2024", "May 2024" or "June/2024" speaks for (its first day),
+    or None when the text is not a month and a four-digit year."""
+    match = _EDITION_NAME.fullmatch(text.strip())
+    if not match:
+        return None
+    month = _MONTH_BY_NAME.get(match[1].casefold())
+    if month is None or not MIN_YEAR <= int(match[2]) <= MAX_YEAR:
+        return None
+    return date(int(match[2]), month, 1)
+
+
+def edition_name(text: str) -> str | None:
+    """The one way an edition is named: the month as written, capitalised, a hyphen and the year
+    ("May-2024" stays "May-2024"; "may 2024" and "May/2024" become "May-2024"). None when the
+    text does not name a month (month_of_name). A slash could not appear in an edition's URL."""
+    match = _EDITION_NAME.fullmatch(text.strip())
+    if not match or month_of_name(text) is None:
+        return None
+    return f"{match[1].capitalize()}-{match[2]}"
 
 
 # Helpers for the portal ---------------------------------------------------------------------------

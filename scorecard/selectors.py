@@ -27,13 +27,12 @@ from scorecard.models import (
 
 
 def latest_edition() -> Edition | None:
-    return Edition.objects.order_by("-edition_date", "-published_at").first()
+    """The most recent edition (Edition's Meta ordering is the one order of editions)."""
+    return Edition.objects.first()
 
 
 def editions() -> QuerySet[Edition]:
-    return Edition.objects.select_related("area", "published_by").order_by(
-        "-edition_date", "-published_at"
-    )
+    return Edition.objects.select_related("area", "published_by")
 
 
 def live_rows(measures: QuerySet[Measure] | None = None) -> list[ScorecardRow]:
@@ -180,15 +179,12 @@ def changes_between(before: ScorecardDocument, after: ScorecardDocument) -> list
 
 
 def previous_edition(edition: Edition) -> Edition | None:
-    return (
-        Edition.objects.filter(edition_date__lt=edition.edition_date)
-        .order_by("-edition_date", "-published_at")
-        .first()
-    )
+    return Edition.objects.filter(edition_date__lt=edition.edition_date).first()
 
 
 def edition_by_name(name: str) -> Edition | None:
-    return Edition.objects.select_related("area", "published_by").filter(name=name).first()
+    """The edition of this name, ignoring case (names are unique ignoring case)."""
+    return Edition.objects.select_related("area", "published_by").filter(name__iexact=name).first()
 
 
 def edition_exists(name: str) -> bool:

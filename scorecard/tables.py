@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django_tables2.rows import BoundRow
 
-from portal.templatetags.govuk import uk_date, uk_number
+from scorecard.figures import uk_date, uk_number
 from scorecard.layout import DocumentRow
 from scorecard.models import DataPoint, Edition
 from scorecard.selectors import BoardRow, RowChange
@@ -241,10 +241,10 @@ class DataPointTable(CaptionedTable):
         return uk_number(value, self.places)
 
     def render_numerator(self, value: Any) -> str:
-        return uk_number(value.normalize())
+        return uk_number(value)
 
     def render_denominator(self, value: Any) -> str:
-        return uk_number(value.normalize())
+        return uk_number(value)
 
     def render_version(self, record: DataPoint) -> SafeString:
         if record.is_current:

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from scorecard.selectors import stale_measure_ids
-from scorecard.services import scorecard_recompute
+from scorecard.services.recomputing import scorecard_recompute
 
 
 @shared_task(acks_late=True)

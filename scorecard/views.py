@@ -19,12 +19,12 @@ from django.utils.text import slugify
 
 from portal.permissions import can
 from scorecard import layout, selectors
-from scorecard.charts import ChartLine, series_chart
-from scorecard.compute import describe_series
+from scorecard.charts import ChartLine, describe_series, series_chart
 from scorecard.filters import ScorecardFilter
 from scorecard.forms import EditionPublishForm
 from scorecard.models import Edition, Measure
-from scorecard.services import ScorecardError, edition_publish
+from scorecard.services import ScorecardError
+from scorecard.services.publishing import edition_publish
 from scorecard.tables import ChangesTable, DataPointTable, EditionTable, ScorecardTable
 
 View = Callable[..., HttpResponse]

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.permissions import can
-from scorecard.layout import json_number
+from scorecard.figures import json_number
 from submissions import selectors, services
 from submissions.models import Channel, Submission
 from submissions.services import InvalidSubmission, NotAllowed, WrongState

@@ -4,8 +4,9 @@ screens need.
 Every decision locks the submission row and moves it out of "submitted" with a conditional
 UPDATE inside one transaction, so two approvers acting at once cannot both succeed: the second
 gets a TransitionError naming who decided first. Approval turns each submitted value into an
-approved data point through `scorecard.services.record_value` (a new version, never an edit of an
-old one) and, once committed, asks Celery to recompute only the measures it touched.
+approved data point through `scorecard.services.recording.record_values` (a new version, never
+an edit of an old one) and, once committed, asks Celery to recompute only the measures it
+touched.
 """
 
 import logging
@@ -23,9 +24,9 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
 from portal.permissions import can
-from portal.templatetags.govuk import uk_date
+from scorecard.figures import decimal_text, uk_date
 from scorecard.models import DataPoint
-from scorecard.services import ValueEntry, record_values
+from scorecard.services.recording import ValueEntry, record_values
 from scorecard.tasks import recompute_measures
 from submissions import notifications
 from submissions.models import AuditEvent, Status, Submission, SubmittedValue
@@ -190,8 +191,8 @@ def _record_values(
                         "measure": value.measure.number,
                         "area": value.area.name,
                         "period": value.period.label,
-                        "old": _text(result.previous.value),
-                        "new": _text(value.value),
+                        "old": decimal_text(result.previous.value),
+                        "new": decimal_text(value.value),
                         "old_version": result.previous.version,
                         "new_version": result.point.version,
                         "data_point": result.point.pk,
@@ -278,12 +279,6 @@ def enqueue_recompute(measure_ids: list[int]) -> None:
     except Exception:
         # Eager mode runs the task here; its failure is a bug to log, not a failed approval.
         logger.exception("Recomputing measures %s failed after approval.", measure_ids)
-
-
-def _text(value: Decimal) -> str:
-    """A Decimal for JSON without the column's trailing zeros ("65", not "65.000000")."""
-    normalised = value.normalize()
-    return f"{normalised:f}"
 
 
 # Reads for the review screens --------------------------------------------------------------------

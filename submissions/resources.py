@@ -17,13 +17,12 @@ import tablib
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
+from scorecard.figures import neutralise
 from scorecard.periods import Period
 from submissions.validation import FIELDS, REQUIRED_COLUMNS, Issue, RawRow
 
 EXTENSIONS = (".csv", ".xlsx")
 _ZIP_MAGIC = b"PK\x03\x04"
-#: A leading character that makes a spreadsheet treat a cell as a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class PeriodWidget(widgets.CharWidget):
@@ -157,13 +156,6 @@ def _file_error(message: str) -> ParsedFile:
 TEMPLATE_EXTRA = "measure name (ignored on upload)"
 
 
-def _neutralised(value: object) -> object:
-    """Keep a text cell from being run as a formula when the file is opened in a spreadsheet."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def values_dataset(records: Iterable[Mapping[str, Any]], *, names: bool = False) -> tablib.Dataset:
     """Long-format rows as a Dataset through the resource; `names` adds the measure's name as a
     last column that uploads ignore, for people filling in the template."""
@@ -175,7 +167,7 @@ def values_dataset(records: Iterable[Mapping[str, Any]], *, names: bool = False)
     text_columns = {i for i, h in enumerate(dataset.headers) if h in free_text}
     cleaned = tablib.Dataset(headers=dataset.headers)
     for row in dataset:
-        cleaned.append([_neutralised(c) if i in text_columns else c for i, c in enumerate(row)])
+        cleaned.append([neutralise(c) if i in text_columns else c for i, c in enumerate(row)])
     return cleaned
 
 

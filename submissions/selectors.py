@@ -17,11 +17,12 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from portal.permissions import can
+from scorecard.figures import decimal_text
 from scorecard.models import Area, AreaKind, DataPoint, Measure
 from scorecard.periods import Period, PeriodType, latest_ended
 from scorecard.selectors import local_area
 from submissions.models import AuditEvent, Status, Submission, SubmittedValue
-from submissions.validation import CleanValue, Issue, RawRow, decimal_text, validate_rows
+from submissions.validation import CleanValue, Issue, RawRow, validate_rows
 
 OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.SENT_BACK)
 EDITABLE_STATUSES = (Status.DRAFT, Status.SENT_BACK)

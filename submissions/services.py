@@ -13,7 +13,6 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.permissions import can
-from scorecard.models import ReportingPeriod
+from scorecard.figures import decimal_text
 from scorecard.periods import Period
+from scorecard.services.recording import BATCH_SIZE, reporting_periods
 from submissions import selectors
 from submissions.models import AuditEvent, Channel, Status, Submission, SubmittedValue
 from submissions.notifications import notify_submitted
@@ -33,12 +33,8 @@ from submissions.validation import (
     Issue,
     RawRow,
     ValidationResult,
-    decimal_text,
     validate_rows,
 )
-
-#: Rows per INSERT; SQLite lowers it further to its own limit on query parameters.
-BATCH_SIZE = 1000
 
 
 class SubmissionError(Exception):
@@ -83,43 +79,12 @@ def _require_editable(submission: Submission, by: Any) -> None:
     raise NotAllowed("You cannot change this return.")
 
 
-def _periods_for(values: Sequence[CleanValue]) -> dict[Period, ReportingPeriod]:
-    """The reporting periods of the values, creating the missing ones, in a fixed few queries.
-
-    Matched on (type, start, end), the database's own key, rather than on the label.
-    """
-    wanted = {v.period for v in values}
-
-    def fetch() -> dict[tuple[str, object, object], ReportingPeriod]:
-        rows = ReportingPeriod.objects.filter(
-            start__in={p.start for p in wanted}, end__in={p.end for p in wanted}
-        )
-        return {(rp.period_type, rp.start, rp.end): rp for rp in rows}
-
-    def key(period: Period) -> tuple[str, object, object]:
-        return (period.type.value, period.start, period.end)
-
-    found = fetch()
-    missing = [p for p in wanted if key(p) not in found]
-    if missing:
-        ReportingPeriod.objects.bulk_create(
-            [
-                ReportingPeriod(period_type=p.type.value, start=p.start, end=p.end, label=p.label)
-                for p in missing
-            ],
-            ignore_conflicts=True,
-            batch_size=BATCH_SIZE,
-        )
-        found = fetch()
-    return {p: found[key(p)] for p in wanted}
-
-
 def _warning_list(clean: CleanValue) -> list[dict[str, str]]:
     return [{"field": "value", "message": message} for message in clean.warnings]
 
 
 def _store_values(submission: Submission, values: Sequence[CleanValue]) -> None:
-    periods = _periods_for(values)
+    periods = reporting_periods(v.period for v in values)
     SubmittedValue.objects.bulk_create(
         [
             SubmittedValue(
@@ -150,17 +115,13 @@ def _summary(result: ValidationResult) -> dict[str, object]:
                 "measure": v.measure.number,
                 "area": v.area.name,
                 "period": v.period.label,
-                "from": _text(v.current),
-                "to": _text(v.value),
+                "from": decimal_text(v.current),
+                "to": decimal_text(v.value),
             }
             for v in result.values
             if v.is_correction
         ],
     }
-
-
-def _text(value: Decimal | None) -> str:
-    return decimal_text(value)
 
 
 @transaction.atomic
@@ -242,7 +203,7 @@ def _differences(
         where = {"measure": new.measure.number, "area": new.area.name, "period": new.period.label}
         old = before.get(key)
         if old is None:
-            added.append({**where, "value": _text(new.value)})
+            added.append({**where, "value": decimal_text(new.value)})
             continue
         for name in ("value", "numerator", "denominator"):
             if getattr(old, name) != getattr(new, name):
@@ -250,8 +211,8 @@ def _differences(
                     {
                         **where,
                         "field": name,
-                        "from": _text(getattr(old, name)),
-                        "to": _text(getattr(new, name)),
+                        "from": decimal_text(getattr(old, name)),
+                        "to": decimal_text(getattr(new, name)),
                     }
                 )
         if old.note != new.note:
@@ -261,7 +222,7 @@ def _differences(
             "measure": old.measure.number,
             "area": old.area.name,
             "period": old.period.label,
-            "value": _text(old.value),
+            "value": decimal_text(old.value),
         }
         for key, old in before.items()
         if key not in seen

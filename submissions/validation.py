@@ -11,20 +11,28 @@ is loaded once per call, so the number of queries does not grow with the number 
 
 from __future__ import annotations
 
-import re
 import statistics
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Literal
 
 from django.utils import timezone
 
-from scorecard.compute import ValueKind, at_precision
+from scorecard.compute import ValueKind, rate_multiplier
+from scorecard.figures import (
+    MAX_MAGNITUDE,
+    FigureError,
+    at_precision,
+    cell_text,
+    read_figure,
+    uk_date,
+    uk_number,
+)
 from scorecard.models import Area, AreaKind, DataPoint, Measure
 from scorecard.periods import (
     PERIOD_TYPE_LABELS,
@@ -50,13 +58,6 @@ Z_LIMIT = 3.5
 SHORT_HISTORY_CHANGE = Decimal("0.5")
 #: Counts this small might identify people once published.
 SMALL_COUNTS = (Decimal(1), Decimal(4))
-
-_PLACES = Decimal("0.000001")  # what the database stores (DecimalField decimal_places=6)
-_MAX_MAGNITUDE = Decimal(10) ** 14  # DecimalField max_digits=20 less the 6 places
-#: SQLite (the embedded default) stores a DecimalField as a double, exact to 15 digits only.
-_MAX_SIGNIFICANT = 15
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
-_PER = re.compile(r"\bper\s+([\d,]+(?:\.\d+)?)\s*(k\b)?", re.IGNORECASE)
 
 
 class RowStatus(StrEnum):
@@ -153,88 +154,17 @@ class ValidationResult:
 # Raw field readers --------------------------------------------------------------------------
 
 
-def _text(raw: Any) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw).strip()
-
-
-def decimal_text(value: Decimal | None) -> str:
-    """A stored figure as plain text without trailing zeros or exponent ("60", "4.9")."""
-    if value is None:
-        return ""
-    normalised = value.normalize()
-    return f"{normalised:f}" if normalised != 0 else "0"
-
-
 def _number(raw: Any, label: str) -> tuple[Decimal | None, str | None]:
-    """Read a figure: (number, None), (None, None) when blank, or (None, error message)."""
-    if raw is None:
-        return None, None
-    if isinstance(raw, bool):
-        return None, f"The {label} must be a number, not {str(raw).lower()}."
-    if isinstance(raw, Decimal | int):
-        number = Decimal(raw)
-    elif isinstance(raw, float):
-        number = Decimal(repr(raw))
-    else:
-        text = str(raw).strip()
-        if not text:
-            return None, None
-        cleaned = text.removesuffix("%").strip()
-        if "," in cleaned:
-            if not _THOUSANDS.fullmatch(cleaned):
-                return None, (
-                    f"'{text}' is not a number: write the {label} with a full stop for decimals, "
-                    "as in 1234.5 or 1,234.5."
-                )
-            cleaned = cleaned.replace(",", "")
-        try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            return None, f"'{text}' is not a number: write the {label} in figures, as in 42 or 3.5."
-    if not number.is_finite():
-        return None, f"The {label} must be a finite number, not '{_text(raw)}'."
-    # copy_abs, not abs(): abs() rounds to the context and raises Overflow for 1e99999999999.
-    if number.copy_abs() >= _MAX_MAGNITUDE:
-        return None, f"The {label} {_text(raw)} is too large to be a figure on the scorecard."
-    number = number.quantize(_PLACES, rounding=ROUND_HALF_UP)
-    # Rounding can carry a figure just below the limit up to it (99999999999999.9999999).
-    if abs(number) >= _MAX_MAGNITUDE:
-        return None, f"The {label} {_text(raw)} is too large to be a figure on the scorecard."
-    if len(number.normalize().as_tuple().digits) > _MAX_SIGNIFICANT:
-        return None, (
-            f"The {label} {_text(raw)} has more than {_MAX_SIGNIFICANT} significant digits, more "
-            "than can be stored exactly: round it."
-        )
-    return number, None
-
-
-def _shown(value: Decimal, places: int | None = None) -> str:
-    """A figure for a message, UK style (thousands separators)."""
-    if places is None:
-        text = decimal_text(value)
-        whole, _, fraction = text.partition(".")
-        sign = "-" if whole.startswith("-") else ""
-        return f"{sign}{int(whole.lstrip('-') or 0):,}" + (f".{fraction}" if fraction else "")
-    rounded = at_precision(value, places)
-    return f"{rounded:,.{places}f}"
+    """Read a figure: (number, None), (None, None) when blank, or (None, the problem)."""
+    try:
+        return read_figure(raw, label), None
+    except FigureError as exc:
+        return None, str(exc)
 
 
 def _kind_name(period_type: PeriodType) -> str:
     text = PERIOD_TYPE_LABELS[period_type]
     return text[0].lower() + text[1:]
-
-
-def rate_multiplier(unit: str) -> Decimal | None:
-    """The 'per N' of a rate's unit ("Rate per 1k population" → 1000), or None if unstated."""
-    match = _PER.search(unit)
-    if not match:
-        return None
-    number = Decimal(match[1].replace(",", ""))
-    return number * 1000 if match[2] else number
 
 
 # The validator ------------------------------------------------------------------------------
@@ -268,7 +198,7 @@ class _Catalogue:
         # Bounded before int(): int() of "1e1000000" builds a million-digit number, slowly.
         if (
             number.is_finite()
-            and number.copy_abs() < _MAX_MAGNITUDE
+            and number.copy_abs() < MAX_MAGNITUDE
             and number == number.to_integral_value()
         ):
             return self.by_number.get(int(number))
@@ -310,12 +240,12 @@ class _Checker:
         parsed.area = self._area(raw)
         parsed.period = self._period(raw, parsed.measure)
         parsed.value, parsed.numerator, parsed.denominator = self._figures(raw, parsed.measure)
-        parsed.note = _text(raw.get("note"))
+        parsed.note = cell_text(raw.get("note"))
         parsed.failed = len(self.issues) > before
         return parsed
 
     def _measure(self, raw: RawRow) -> Measure | None:
-        text = _text(raw.get("measure"))
+        text = cell_text(raw.get("measure"))
         if not text:
             self.error(raw.row, "measure", "Enter the measure's number or code.")
             return None
@@ -341,7 +271,7 @@ class _Checker:
         return measure
 
     def _area(self, raw: RawRow) -> Area | None:
-        text = _text(raw.get("area"))
+        text = cell_text(raw.get("area"))
         local = self.catalogue.local
         if not text:
             if local is None:
@@ -356,7 +286,7 @@ class _Checker:
 
     def _period(self, raw: RawRow, measure: Measure | None) -> Period | None:
         """The row's period; without a known measure only the label itself can be checked."""
-        text = _text(raw.get("period"))
+        text = cell_text(raw.get("period"))
         expected = measure.periods_of if measure else None
         if not text:
             example = latest_ended(expected, self.today).label if expected else "Oct 23"
@@ -388,7 +318,7 @@ class _Checker:
                 raw.row,
                 "period",
                 f"{period.label} has not ended yet: its figures can be submitted from "
-                f"{opens.day} {opens:%B %Y}.",
+                f"{uk_date(opens)}.",
             )
             return None
         return period
@@ -431,12 +361,14 @@ class _Checker:
     def _check_kind(self, row: int, measure: Measure, value: Decimal) -> None:
         kind = measure.kind
         if kind in (ValueKind.COUNT, ValueKind.VOLUME, ValueKind.RATE) and value < 0:
-            self.error(row, "value", f"A {kind.value} cannot be negative: {_shown(value)}.")
+            self.error(row, "value", f"A {kind.value} cannot be negative: {uk_number(value)}.")
         elif kind is ValueKind.COUNT and value != value.to_integral_value():
-            message = f"Measure {measure.number} is a count: {_shown(value)} is not a whole number."
+            message = (
+                f"Measure {measure.number} is a count: {uk_number(value)} is not a whole number."
+            )
             self.error(row, "value", message)
         elif kind is ValueKind.PERCENTAGE and not 0 <= value <= 100:
-            message = f"A percentage must be between 0 and 100, not {_shown(value)}."
+            message = f"A percentage must be between 0 and 100, not {uk_number(value)}."
             self.error(row, "value", message)
 
     def _check_ratio(
@@ -447,8 +379,8 @@ class _Checker:
             self.error(
                 row,
                 "numerator",
-                f"The numerator ({_shown(numerator)}) cannot be larger than the denominator "
-                f"({_shown(denominator)}).",
+                f"The numerator ({uk_number(numerator)}) cannot be larger than the denominator "
+                f"({uk_number(denominator)}).",
             )
             return
         if kind is ValueKind.PERCENTAGE:
@@ -457,7 +389,7 @@ class _Checker:
             found = rate_multiplier(measure.unit)
             if found is None:
                 return
-            multiplier, how = found, f" × {_shown(found)}"
+            multiplier, how = found, f" × {uk_number(found)}"
         elif kind in (ValueKind.AVERAGE, ValueKind.OTHER):
             multiplier, how = Decimal(1), ""
         else:
@@ -469,9 +401,9 @@ class _Checker:
             self.error(
                 row,
                 "value",
-                f"The value {_shown(value)} does not match the numerator and denominator: "
-                f"{_shown(numerator)} ÷ {_shown(denominator)}{how} = "
-                f"{_shown(expected, places + 1)}.",
+                f"The value {uk_number(value)} does not match the numerator and denominator: "
+                f"{uk_number(numerator)} ÷ {uk_number(denominator)}{how} = "
+                f"{uk_number(expected, places + 1)}.",
             )
 
 
@@ -596,7 +528,7 @@ def _warnings(clean: CleanValue, history: list[tuple[Period, Decimal]]) -> list[
     low, high = SMALL_COUNTS
     if clean.measure.kind is ValueKind.COUNT and low <= clean.value <= high:
         warnings.append(
-            f"A count of {_shown(clean.value)} is small enough that it might identify people: "
+            f"A count of {uk_number(clean.value)} is small enough that it might identify people: "
             "check it can be published, and add a note."
         )
     return warnings
@@ -618,8 +550,8 @@ def _outlier(clean: CleanValue, history: list[tuple[Period, Decimal]]) -> str | 
             score = Decimal("0.6745") * (value - median) / mad
             if abs(score) > Decimal(str(Z_LIMIT)):
                 return (
-                    f"{_shown(value)} is far from this measure's recent figures (median "
-                    f"{_shown(median, places)} over the last {len(figures)} periods): check it, "
+                    f"{uk_number(value)} is far from this measure's recent figures (median "
+                    f"{uk_number(median, places)} over the last {len(figures)} periods): check it, "
                     "and add a note explaining it."
                 )
             return None
@@ -627,8 +559,8 @@ def _outlier(clean: CleanValue, history: list[tuple[Period, Decimal]]) -> str | 
     if abs(value - last) > SHORT_HISTORY_CHANGE * abs(last) or (last == 0 and value != 0):
         direction = "higher" if value > last else "lower"
         return (
-            f"{_shown(value)} is more than half {direction} than the previous figure "
-            f"({_shown(last, places)} for {last_period.label}): check it, and add a note "
+            f"{uk_number(value)} is more than half {direction} than the previous figure "
+            f"({uk_number(last, places)} for {last_period.label}): check it, and add a note "
             "explaining it."
         )
     return None

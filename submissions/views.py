@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
 from portal.permissions import can
-from portal.templatetags.govuk import uk_number
+from scorecard.figures import uk_number
 from scorecard.periods import Period
 from submissions import resources, selectors, services
 from submissions.forms import (

@@ -1,5 +1,6 @@
 """Shared fixtures: personas (a data lead of the owning organisation, a lead of another, an
-approver, a board member, an admin, anonymous) and the reference scorecard."""
+approver, a board member, an admin, anonymous) and the reference scorecard, which the
+repository carries as its demo data (scorecard/demo/)."""
 
 import io
 from pathlib import Path
@@ -9,10 +10,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Role
+from scorecard.demo import DEMO_SCORECARD
 from tests.factories import OrganisationFactory, UserFactory
 
 REPO = Path(__file__).resolve().parent.parent
-REFERENCE = REPO.parent / "shared" / "reference" / "southampton-rdhp-scorecard-2024-05.tsv"
+REFERENCE = DEMO_SCORECARD
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -24,8 +26,8 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def reference_path() -> Path:
-    if not REFERENCE.exists():
-        pytest.skip(f"reference scorecard not found at {REFERENCE}")
+    # The repository carries it: a missing file is a broken checkout, never a reason to skip.
+    assert REFERENCE.is_file(), f"the demo scorecard is missing from {REFERENCE}"
     return REFERENCE
 
 

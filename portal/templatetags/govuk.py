@@ -10,35 +10,17 @@
 Hint and error ids follow GOV.UK Frontend: `<field id>-hint` and `<field id>-error`.
 """
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms, template
 from django.forms.boundfield import BoundField, BoundWidget
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-register = template.Library()
+from scorecard import figures
 
-LONDON = ZoneInfo("Europe/London")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-NO_VALUE = "No value"
+register = template.Library()
 
 # GOV.UK class for each kind of widget, and its error modifier.
 _WIDGET_CLASSES = {
@@ -305,62 +287,6 @@ def _render_attrs(attrs: Mapping[str, Any] | None, base_classes: list[str]) -> S
 # ---------------------------------------------------------------------------------------------
 
 
-@register.filter
-def uk_number(value: Any, places: Any = None) -> str:
-    """A number with thousands separators and `places` decimal places, rounding halves up.
-
-    `{{ 1234.5|uk_number:1 }}` is "1,234.5"; `{{ 1234|uk_number }}` is "1,234". Without
-    `places`, a Decimal keeps its own places and a float as many as it needs. None (and NaN)
-    is "No value"; anything that is not a number is returned unchanged.
-    """
-    if value is None or value == "":
-        return NO_VALUE
-    if isinstance(value, bool):
-        return str(value)
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return str(value)
-    if not number.is_finite():
-        return NO_VALUE
-    if places is None or places == "":
-        digits = max(0, -int(number.as_tuple().exponent))
-    else:
-        try:
-            digits = max(0, int(places))
-        except (TypeError, ValueError):
-            return str(value)
-    rounded = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    if rounded.is_zero():
-        rounded = abs(rounded)  # no "-0.0"
-    return f"{rounded:,.{digits}f}"
-
-
-@register.filter
-def uk_date(value: Any) -> str:
-    """A date as "26 November 2026"; a datetime adds its time in London, " at 2:05pm".
-
-    Times follow the GOV.UK style guide: "2pm" on the hour, "midday" and "midnight". Naive
-    datetimes are taken to be London time already. None is ""; other values are unchanged.
-    """
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.datetime):
-        local = value.astimezone(LONDON) if value.tzinfo is not None else value
-        return f"{_date_text(local.date())} at {_time_text(local.time())}"
-    if isinstance(value, dt.date):
-        return _date_text(value)
-    return str(value)
-
-
-def _date_text(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def _time_text(time: dt.time) -> str:
-    if time.minute == 0 and time.hour in (0, 12):
-        return "midnight" if time.hour == 0 else "midday"
-    hour = time.hour % 12 or 12
-    suffix = "am" if time.hour < 12 else "pm"
-    minutes = f":{time.minute:02d}" if time.minute else ""
-    return f"{hour}{minutes}{suffix}"
+# Thin wrappers: the rules live in scorecard.figures, which services and exports use directly.
+register.filter("uk_number", figures.uk_number)
+register.filter("uk_date", figures.uk_date)

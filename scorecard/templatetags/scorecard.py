@@ -13,7 +13,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from scorecard.compute import Direction, Judgement, describe_series, sparkline_svg
+from scorecard.charts import describe_series, sparkline_svg
+from scorecard.compute import Direction, Judgement
 from scorecard.layout import DocumentRow
 
 register = template.Library()

@@ -16,14 +16,12 @@
   (`transactional_db`), which are flushed after every test.
 """
 
-import io
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser import helpers
@@ -42,8 +40,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEMO_PASSWORD = "browser-test-demo-password"
-REFERENCE = BROWSER_DIR.parent.parent.parent / "shared" / "reference"
-REFERENCE_SCORECARD = REFERENCE / "southampton-rdhp-scorecard-2024-05.tsv"
 
 
 def _chromium_missing_reason() -> str | None:
@@ -119,18 +115,15 @@ class DemoWorld:
 
 @pytest.fixture
 def demo_world(live_server, transactional_db, settings) -> DemoWorld:
-    """The `make run` world: the contract's organisations and six accounts (password
-    DEMO_PASSWORD) and the reference scorecard with measures assigned to their owners."""
-    from accounts.services import demo_load
+    """The `make run` world without synthetic history: the contract's organisations and six
+    accounts (password DEMO_PASSWORD) and the reference scorecard with measures assigned to
+    their owners."""
+    from scorecard.demo import demo_load
 
     # A fast hasher: six accounts are created per test and every sign-in checks a password.
     # The live server runs in this process, so it sees the same settings.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    if not REFERENCE_SCORECARD.exists():
-        pytest.skip(f"reference scorecard not found at {REFERENCE_SCORECARD}")
     demo_load(DEMO_PASSWORD)
-    # The import gives each measure to the organisation its source names.
-    call_command("import_scorecard", str(REFERENCE_SCORECARD), stdout=io.StringIO())
     return DemoWorld(password=DEMO_PASSWORD, live_url=live_server.url)
 
 

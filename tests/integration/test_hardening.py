@@ -175,7 +175,7 @@ def test_publishing_an_edition_someone_published_meanwhile_is_refused_not_a_500(
     # edition_publish checked the name was free and then created it: another approver
     # publishing the same name in between hit the unique constraint, an IntegrityError (500).
     from scorecard import selectors
-    from scorecard.services import edition_publish
+    from scorecard.services.publishing import edition_publish
 
     real = selectors.live_scorecard
 

@@ -6,7 +6,8 @@ import pytest
 
 from scorecard.models import ScorecardRow
 from scorecard.selectors import stale_measure_ids
-from scorecard.services import record_value, scorecard_recompute
+from scorecard.services.recomputing import scorecard_recompute
+from scorecard.services.recording import record_value
 from tests.factories import MeasureFactory, england, local_area, reporting_period, value_history
 
 pytestmark = pytest.mark.django_db

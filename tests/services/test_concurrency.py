@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from scorecard import services
 from scorecard.models import DataPoint, Measure, ScorecardRow
-from scorecard.services import record_value, scorecard_recompute
+from scorecard.services import recomputing
+from scorecard.services.recomputing import scorecard_recompute
+from scorecard.services.recording import record_value
 from submissions import approval
 from submissions.approval import TransitionError, submission_approve
 from submissions.models import Status, Submission
@@ -61,13 +62,13 @@ def slow_rows(monkeypatch):
     """Make each recompute take long enough that the two runs overlap."""
     import time
 
-    original = services.compute_row
+    original = recomputing.compute_row
 
     def slowly(*args, **kwargs):
         time.sleep(0.005)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "compute_row", slowly)
+    monkeypatch.setattr(recomputing, "compute_row", slowly)
 
 
 def snapshot() -> dict[int, tuple[object, ...]]:

@@ -1,12 +1,20 @@
-"""The measure page's chart: round axis values, gaps, escaping, and nothing drawn without data."""
+"""Charts: the measure page's chart (round axis values, gaps, escaping, nothing drawn without
+data) and the scorecard's sparklines with their text alternatives."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from scorecard.charts import ChartLine, nice_ticks, series_chart
+from scorecard.charts import ChartLine, describe_series, nice_ticks, series_chart, sparkline_svg
 
 D = Decimal
+PROPERTY = settings(database=None, deadline=None, max_examples=200)
+finite_decimals = st.decimals(
+    min_value=D("-1000000"), max_value=D("1000000"), allow_nan=False, allow_infinity=False, places=4
+)
 
 
 @pytest.mark.parametrize(
@@ -81,3 +89,89 @@ def test_many_periods_write_fewer_labels():
     svg = _chart([str(i) for i in range(40)], [None] * 40, periods=periods)
     labels = [p for p in periods if f">{p}</text>" in svg]
     assert labels[0] == "P0" and 5 <= len(labels) < 40
+
+
+# --- Sparklines and their text alternative -----------------------------------------------------
+
+
+def polyline_points(svg: str) -> list[tuple[float, float]]:
+    match = re.search(r'<polyline points="([^"]*)"', svg)
+    assert match, svg
+    return [(float(x), float(y)) for x, y in (pair.split(",") for pair in match.group(1).split())]
+
+
+def test_sparkline_empty() -> None:
+    assert sparkline_svg([]) == ""
+
+
+def test_sparkline_single_point_is_a_dot() -> None:
+    svg = sparkline_svg([D("60.0")], title="Oct 23: 60.0 (1 value)")
+    assert '<circle cx="60" cy="16"' in svg
+    assert "<polyline" not in svg
+    assert "<title>Oct 23: 60.0 (1 value)</title>" in svg
+
+
+def test_sparkline_scales_to_fit_with_padding() -> None:
+    svg = sparkline_svg([D(1), D(3), D(2)], width=120, height=32)
+    # Highest at the top padding (y = 2), lowest at the bottom (y = 30), x spread 2..118.
+    assert polyline_points(svg) == [(2, 30), (60, 2), (118, 16)]
+    assert svg.startswith("<svg ") and svg.endswith("</svg>")
+    assert 'role="img"' in svg and 'viewBox="0 0 120 32"' in svg
+
+
+def test_sparkline_flat_series_is_a_middle_line() -> None:
+    assert [y for _, y in polyline_points(sparkline_svg([D(5)] * 4, height=40))] == [20] * 4
+
+
+def test_sparkline_is_inert_and_escapes_title() -> None:
+    svg = sparkline_svg([D(1), D(2)], title='<script>alert("x")</script> & "q"')
+    assert "<script" not in svg
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;q&quot;" in svg
+    assert "href" not in svg and "url(" not in svg
+    assert re.search(r"\son\w+=", svg) is None  # no event-handler attributes
+
+
+def test_sparkline_rejects_sizes_smaller_than_padding() -> None:
+    with pytest.raises(ValueError):
+        sparkline_svg([D(1)], width=4)
+
+
+@PROPERTY
+@given(
+    values=st.lists(finite_decimals, min_size=2, max_size=40),
+    width=st.integers(min_value=10, max_value=400),
+    height=st.integers(min_value=10, max_value=100),
+)
+def test_sparkline_points_stay_inside_padding(
+    values: list[Decimal], width: int, height: int
+) -> None:
+    points = polyline_points(sparkline_svg(values, width=width, height=height))
+    assert len(points) == len(values)
+    for x, y in points:
+        assert 2 <= x <= width - 2
+        assert 2 <= y <= height - 2
+    xs = [x for x, _ in points]
+    assert xs == sorted(xs)
+
+
+def test_describe_series_many() -> None:
+    labels = [
+        *(f"{month} 22" for month in ["Oct", "Nov", "Dec"]),
+        *(f"{month} 23" for month in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug"]),
+        *(f"{month} 23" for month in ["Sep", "Oct"]),
+    ]
+    values = [D(52), D(41), *[D(50)] * 10, D(60)]
+    assert len(labels) == len(values) == 13
+    assert describe_series(labels, values, 1) == (
+        "Oct 22 to Oct 23: from 52.0 to 60.0, lowest 41.0, highest 60.0 (13 values)"
+    )
+
+
+def test_describe_series_one_and_none() -> None:
+    assert describe_series(["Oct 23"], [D(60)], 1) == "Oct 23: 60.0 (1 value)"
+    assert describe_series([], [], 1) == "No values yet"
+
+
+def test_describe_series_rejects_mismatched_lengths() -> None:
+    with pytest.raises(ValueError):
+        describe_series(["Oct 23"], [], 1)

@@ -12,7 +12,6 @@ from submissions.validation import (
     FIELDS,
     RawRow,
     RowStatus,
-    rate_multiplier,
     validate_rows,
 )
 from tests.factories import (
@@ -380,6 +379,8 @@ def test_the_number_of_queries_does_not_grow_with_rows(lead, catalogue, django_a
 
 
 def test_rate_multiplier_reads_the_unit():
+    from scorecard.compute import rate_multiplier
+
     assert rate_multiplier("Rate per 1k population") == 1000
     assert rate_multiplier("Quarterly rate per 1,000") == 1000
     assert rate_multiplier("Rate per 100,000") == 100000

@@ -6,7 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scorecard.layout import LayoutError, read_document
-from scorecard.services import ScorecardError, scorecard_import
+from scorecard.services import ScorecardError
+from scorecard.services.importing import scorecard_import
 
 
 class Command(BaseCommand):

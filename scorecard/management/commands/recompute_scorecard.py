@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from scorecard.services import scorecard_recompute
+from scorecard.services.recomputing import scorecard_recompute
 
 
 class Command(BaseCommand):

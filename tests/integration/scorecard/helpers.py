@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from scorecard.models import Area, AreaKind, Commitment, DataPoint, Measure, PriorityArea
-from scorecard.services import scorecard_recompute
+from scorecard.services.recomputing import scorecard_recompute
 from tests.conftest import client_for
 from tests.factories import month
 

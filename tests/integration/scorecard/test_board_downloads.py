@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from scorecard.models import Commitment
 from scorecard.periods import parse_period
-from scorecard.services import scorecard_recompute
+from scorecard.services.recomputing import scorecard_recompute
 from tests.factories import MeasureFactory
 from tests.integration.scorecard.helpers import get
 from tests.reference import COLUMNS, rows_from_file

@@ -7,7 +7,9 @@ import pytest
 from django.db import transaction
 
 from scorecard.models import Area, AreaKind, Edition, Measure
-from scorecard.services import edition_publish, record_value, scorecard_recompute
+from scorecard.services.publishing import edition_publish
+from scorecard.services.recomputing import scorecard_recompute
+from scorecard.services.recording import record_value
 from tests.conftest import client_for
 from tests.factories import reporting_period
 from tests.integration.scorecard.helpers import anonymous, body_rows, get, measure_rows
@@ -71,10 +73,10 @@ def test_publishing_freezes_the_live_scorecard_and_confirms_it(imported, approve
     ("name", "message"),
     [
         ("", "Enter the edition name, like Jun-2024"),
-        ("June 2024", "Enter the edition name as a three-letter month and a year, like Jun-2024"),
-        ("Foo-2024", "Enter the edition name as a three-letter month and a year, like Jun-2024"),
+        ("June", "Enter the edition name as a month and a year, like Jun-2024"),
+        ("Foo-2024", "Enter the edition name as a month and a year, like Jun-2024"),
         ("May-2024", "Edition May-2024 has already been published."),
-        ("may-2024", "Edition May-2024 has already been published."),
+        ("may 2024", "Edition May-2024 has already been published."),
     ],
 )
 def test_an_invalid_or_existing_name_is_refused_with_an_error_summary(

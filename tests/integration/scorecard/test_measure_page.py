@@ -8,7 +8,8 @@ import pytest
 from django.db import transaction
 
 from scorecard.models import Area, AreaKind, Measure
-from scorecard.services import record_value, scorecard_recompute
+from scorecard.services.recomputing import scorecard_recompute
+from scorecard.services.recording import record_value
 from tests.factories import reporting_period
 from tests.integration.scorecard.helpers import body_rows, get
 

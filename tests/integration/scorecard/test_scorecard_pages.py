@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from scorecard.models import Measure
-from scorecard.services import record_value
+from scorecard.services.recording import record_value
 from tests.conftest import client_for
 from tests.factories import local_area, reporting_period
 

@@ -8,7 +8,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from scorecard.models import Area, AreaKind, Measure
-from scorecard.services import edition_publish, record_value, scorecard_recompute
+from scorecard.services.publishing import edition_publish
+from scorecard.services.recomputing import scorecard_recompute
+from scorecard.services.recording import record_value
 from tests.conftest import client_for
 from tests.factories import reporting_period
 from tests.integration.scorecard.helpers import add_bulk_measures

@@ -24,8 +24,7 @@ def reference_once(django_db_setup, django_db_blocker):
     """Import the reference scorecard once for a module, inside a transaction rolled back after
     it: each test still runs in its own nested transaction (a savepoint), so tests stay apart,
     but the import's ~0.25 s is paid once rather than by every test."""
-    if not REFERENCE.exists():
-        pytest.skip(f"reference scorecard not found at {REFERENCE}")
+    assert REFERENCE.is_file(), f"the demo scorecard is missing from {REFERENCE}"
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()

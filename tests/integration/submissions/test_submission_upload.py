@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from scorecard.compute import format_value
+from scorecard.figures import format_value
 from scorecard.models import AreaKind, DataPoint
 from scorecard.periods import Period, PeriodType, latest_ended
 from submissions.models import AuditEvent, Channel, Status, Submission, SubmittedValue

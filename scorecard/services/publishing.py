@@ -1,0 +1,82 @@
+"""Publishing: the live scorecard frozen as a named edition, and the one rule for edition names
+that imported documents follow too."""
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from scorecard import selectors
+from scorecard.layout import DocumentRow
+from scorecard.models import Edition, EditionRow, Measure
+from scorecard.periods import edition_name, month_of_name
+from scorecard.services import ScorecardError
+
+
+def edition_named(text: str) -> tuple[str, date]:
+    """The canonical edition name for `text` and the month it speaks for; ScorecardError when
+    `text` does not name a month, as in "Jun-2024"."""
+    name = edition_name(text)
+    month = month_of_name(text)
+    if name is None or month is None:
+        raise ScorecardError(f"'{text.strip()}' is not an edition name such as 'Jun-2024'.")
+    return name, month
+
+
+@transaction.atomic
+def edition_publish(name: str, *, by: Any) -> Edition:
+    """Freeze the live scorecard as a named edition (e.g. `Jun-2024`)."""
+    name, edition_date = edition_named(name)
+    if selectors.edition_exists(name):
+        raise ScorecardError(f"An edition called {name} already exists; editions are frozen.")
+    area = selectors.local_area()
+    if area is None:
+        raise ScorecardError("There is no local area yet: import a scorecard first.")
+    document = selectors.live_scorecard()
+    previous = selectors.latest_edition()
+    try:
+        # The check above is a read: another approver may publish the same name meanwhile.
+        with transaction.atomic():
+            edition = Edition.objects.create(
+                name=name,
+                title=previous.title if previous else document.title,
+                description=previous.description if previous else "",
+                period_note=previous.period_note if previous else "",
+                area=area,
+                edition_date=edition_date,
+                published_at=timezone.now(),
+                published_by=by,
+            )
+    except IntegrityError:
+        raise ScorecardError(
+            f"An edition called {name} was published meanwhile; editions are frozen."
+        ) from None
+    numbers = {m.number: m.pk for m in Measure.objects.all()}
+    rows = [edition_row(r, numbers.get(r.number), series=r.series) for r in document.rows]
+    for row in rows:
+        row.edition = edition
+    EditionRow.objects.bulk_create(rows)
+    return edition
+
+
+def edition_row(row: DocumentRow, measure_id: int | None, *, series: list[Any]) -> EditionRow:
+    """A frozen copy of a scorecard row, as it reads in the published document."""
+    return EditionRow(
+        measure_id=measure_id,
+        number=row.number,
+        priority_area=row.priority_area,
+        commitment=row.commitment,
+        measure_name=row.measure,
+        unit=row.unit,
+        source=row.source,
+        latest_period=row.latest_period or "",
+        note=row.note,
+        local_value=row.local_value,
+        england_value=row.england_value,
+        decimal_places=row.local_places,
+        england_decimal_places=row.england_places,
+        direction=row.direction,
+        compared=row.compared,
+        series=series,
+    )
