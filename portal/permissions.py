@@ -29,6 +29,9 @@ class SubmissionLike(Protocol):
     organisation_id: int | None
     status: str
 
+    @property
+    def is_editable(self) -> bool: ...
+
     def was_prepared_by(self, user: Any) -> bool: ...
 
 
@@ -57,10 +60,7 @@ def _may_view_submission(user: Any, submission: SubmissionLike) -> bool:
 
 
 def _may_edit_submission(user: Any, submission: SubmissionLike) -> bool:
-    return _lead_of(user, submission.organisation_id) and submission.status in (
-        "draft",
-        "sent_back",
-    )
+    return _lead_of(user, submission.organisation_id) and submission.is_editable
 
 
 def _may_approve(user: Any, submission: SubmissionLike) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from scorecard.periods import MONTH_NAMES
@@ -139,6 +139,34 @@ def decimal_places_of(text: str) -> int:
         return 0
     exponent = value.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+# Comparing -------------------------------------------------------------------------------------
+
+
+class Figures(Protocol):
+    """Anything carrying a figure: a data point, a submitted value, a validated row."""
+
+    @property
+    def value(self) -> Decimal: ...
+
+    @property
+    def numerator(self) -> Decimal | None: ...
+
+    @property
+    def denominator(self) -> Decimal | None: ...
+
+
+def same_figures(a: Figures, b: Figures) -> bool:
+    """Whether two figures say the same: value, numerator and denominator all equal."""
+    return (a.value, a.numerator, a.denominator) == (b.value, b.numerator, b.denominator)
+
+
+def is_correction(approved: Figures | None, new: Figures) -> bool:
+    """The one rule for "is this a correction": a figure for a period that already has an
+    approved one, differing from it in value, numerator or denominator. Resubmitting the approved
+    figure unchanged is not a correction."""
+    return approved is not None and not same_figures(approved, new)
 
 
 # Writing ---------------------------------------------------------------------------------------

@@ -110,22 +110,22 @@ def _document(submission: Submission) -> dict[str, Any]:
     approved figure."""
     values: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
-    for item in selectors.submission_values(submission):
-        value = item.value
+    for line in selectors.value_lines(submission):
+        value = line.value
         values.append(
             {
                 "row": value.row,
                 "measure": value.measure.number,
                 "measure_code": value.measure.code,
-                "period": item.period.label,
+                "period": line.period.label,
                 "area": value.area.name,
                 "value": json_number(value.value),
                 "numerator": json_number(value.numerator),
                 "denominator": json_number(value.denominator),
                 "note": value.note,
                 "warnings": [w["message"] for w in value.warnings],
-                "correction": item.is_correction,
-                "approved_value": json_number(item.current),
+                "correction": line.is_correction,
+                "approved_value": json_number(line.replaces.value if line.replaces else None),
             }
         )
         warnings.extend(

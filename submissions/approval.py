@@ -10,22 +10,18 @@ touched.
 """
 
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
 from portal.permissions import can
 from scorecard.figures import decimal_text, uk_date
-from scorecard.models import DataPoint
 from scorecard.services.recording import ValueEntry, record_values
 from scorecard.tasks import recompute_measures
 from submissions import notifications
@@ -279,125 +275,3 @@ def enqueue_recompute(measure_ids: list[int]) -> None:
     except Exception:
         # Eager mode runs the task here; its failure is a bug to log, not a failed approval.
         logger.exception("Recomputing measures %s failed after approval.", measure_ids)
-
-
-# Reads for the review screens --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueueEntry:
-    submission: Submission
-    value_count: int
-    warning_count: int
-    prepared_by_you: bool
-
-    @property
-    def clean(self) -> bool:
-        return self.warning_count == 0
-
-
-def approval_queue(*, for_user: User) -> list[QueueEntry]:
-    """Submitted returns, oldest first, with their counts; three queries however many there are."""
-    submissions = list(
-        Submission.objects.filter(status=Status.SUBMITTED)
-        .select_related("organisation", "created_by")
-        .annotate(value_count=Count("values"))
-        .order_by("submitted_at", "pk")
-    )
-    ids = [s.pk for s in submissions]
-    warnings: dict[int, int] = defaultdict(int)
-    for submission_id, items in SubmittedValue.objects.filter(submission_id__in=ids).values_list(
-        "submission_id", "warnings"
-    ):
-        warnings[submission_id] += len(items or [])
-    edited = set(
-        Submission.objects.filter(pk__in=ids, editors=for_user).values_list("pk", flat=True)
-    )
-    return [
-        QueueEntry(
-            submission=s,
-            value_count=s.value_count,
-            warning_count=warnings[s.pk],
-            prepared_by_you=s.created_by_id == for_user.pk or s.pk in edited,
-        )
-        for s in submissions
-    ]
-
-
-@dataclass(frozen=True)
-class ReviewLine:
-    """One submitted value beside the approved figure it follows or replaces."""
-
-    value: SubmittedValue
-    previous: DataPoint | None
-    is_correction: bool
-    warnings: list[str]
-
-    @property
-    def places(self) -> int:
-        return self.value.measure.decimal_places
-
-    @property
-    def change(self) -> Decimal | None:
-        if self.previous is None:
-            return None
-        return self.value.value - self.previous.value
-
-    @property
-    def change_percent(self) -> Decimal | None:
-        change = self.change
-        if change is None or self.previous is None or self.previous.value == 0:
-            return None
-        return change / self.previous.value * 100
-
-
-def review_lines(submission: Submission) -> list[ReviewLine]:
-    """Each value with the approved figure before it: the same period's earlier version (a
-    correction) or else the latest earlier period. Two queries."""
-    values = list(
-        submission.values.select_related("measure", "area", "period", "data_point").order_by(
-            "row", "pk"
-        )
-    )
-    if not values:
-        return []
-    own = {v.data_point_id for v in values if v.data_point_id}
-    points: dict[tuple[int, int], list[DataPoint]] = defaultdict(list)
-    for point in (
-        DataPoint.objects.filter(
-            measure_id__in={v.measure_id for v in values},
-            area_id__in={v.area_id for v in values},
-        )
-        .exclude(pk__in=own)
-        .select_related("period", "approved_by")
-        .order_by("period__end", "version")
-    ):
-        points[(point.measure_id, point.area_id)].append(point)
-    return [_line(v, points[(v.measure_id, v.area_id)]) for v in values]
-
-
-def _line(value: SubmittedValue, history: list[DataPoint]) -> ReviewLine:
-    same = [p for p in history if p.period_id == value.period_id]
-    if value.data_point is not None:
-        # Already approved: compare with the version it replaced, not with later corrections.
-        same = [p for p in same if p.version < value.data_point.version]
-    else:
-        same = [p for p in same if p.is_current]
-    if same:
-        previous: DataPoint | None = same[-1]
-    else:
-        earlier = [p for p in history if p.is_current and p.period.end < value.period.end]
-        previous = earlier[-1] if earlier else None
-    return ReviewLine(
-        value=value,
-        previous=previous,
-        is_correction=bool(same),
-        warnings=[warning_text(w) for w in value.warnings or []],
-    )
-
-
-def warning_text(warning: object) -> str:
-    """A stored warning as a sentence, whether the validator kept a string or a dict."""
-    if isinstance(warning, dict):
-        return str(warning.get("message") or warning.get("text") or warning)
-    return str(warning)

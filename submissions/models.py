@@ -14,6 +14,12 @@ class Status(models.TextChoices):
     SENT_BACK = "sent_back", "Sent back"
 
 
+#: A return its data lead may still change and submit.
+EDITABLE_STATUSES = (Status.DRAFT, Status.SENT_BACK)
+#: A return not yet approved: it may still reach the scorecard.
+OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.SENT_BACK)
+
+
 class Channel(models.TextChoices):
     FORM = "form", "Form"
     UPLOAD = "upload", "File upload"
@@ -64,6 +70,10 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"Submission {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
 
     def was_prepared_by(self, user: Any) -> bool:
         if user.pk == self.created_by_id:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from portal.permissions import can
-from submissions import approval
+from submissions import approval, selectors
 from submissions.models import Status, Submission
 
 
@@ -41,7 +41,7 @@ def _reviewer(request: HttpRequest) -> User:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = _reviewer(request)
-    entries = approval.approval_queue(for_user=user)
+    entries = selectors.approval_queue(for_user=user)
     return render(
         request,
         "submissions/review/queue.html",
@@ -118,7 +118,7 @@ def review(request: HttpRequest, submission_id: int) -> HttpResponse:
         "submissions/review/review.html",
         {
             "submission": submission,
-            "lines": approval.review_lines(submission),
+            "lines": selectors.value_lines(submission),
             "events": submission.events.select_related("actor"),
             "form": form,
             "awaiting": submission.status == Status.SUBMITTED,

@@ -1,5 +1,6 @@
-"""Reads for submissions: what a user may see, a data lead's home page, the rows of the entry form
-and a submission's values beside the approved figures they would replace.
+"""Reads for submissions: who may see which returns, a data lead's home page, a return's values
+beside the approved figures they are judged against, and the approver's queue. (The entry form's
+rows, upload previews and templates are in `submissions.entry_selectors`.)
 
 Each function issues a fixed number of queries, however many measures or values there are.
 """
@@ -7,8 +8,7 @@ Each function issues a fixed number of queries, however many measures or values 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,16 +17,15 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from portal.permissions import can
+from scorecard import figures
 from scorecard.figures import decimal_text
-from scorecard.models import Area, AreaKind, DataPoint, Measure
+from scorecard.models import DataPoint, Measure
 from scorecard.periods import Period, PeriodType, latest_ended
 from scorecard.selectors import local_area
-from submissions.models import AuditEvent, Status, Submission, SubmittedValue
-from submissions.validation import CleanValue, Issue, RawRow, validate_rows
+from submissions.models import OPEN_STATUSES, AuditEvent, Status, Submission, SubmittedValue
+from submissions.validation import RawRow
 
-OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.SENT_BACK)
-EDITABLE_STATUSES = (Status.DRAFT, Status.SENT_BACK)
-#: How many recent periods of each type the entry form offers.
+#: How many recent periods of each type the entry form offers, whether or not they are missing.
 PERIOD_CHOICES = {
     PeriodType.MONTH: 12,
     PeriodType.CALENDAR_QUARTER: 8,
@@ -35,6 +34,8 @@ PERIOD_CHOICES = {
     PeriodType.CALENDAR_YEAR: 5,
     PeriodType.MULTI_YEAR: 3,
 }
+#: How far back the entry form looks for periods that still lack a figure.
+MISSING_LOOKBACK_YEARS = 10
 
 
 def submissions_visible_to(user: Any) -> QuerySet[Submission]:
@@ -129,147 +130,128 @@ def measure_statuses(organisation_id: int, today: date) -> list[MeasureStatus]:
 
 
 def period_choices(organisation_id: int, today: date) -> list[tuple[str, list[Period]]]:
-    """Recent ended periods of each type the organisation reports, newest first, for the form."""
-    types = (
-        Measure.objects.filter(organisation_id=organisation_id, active=True)
-        .values_list("period_type", flat=True)
-        .distinct()
-    )
+    """The ended periods a data lead can pick, newest first, by period type: the recent ones
+    (a correction is one click away) and every earlier period that still lacks a figure for one
+    of the organisation's measures, back to the earliest period they hold, at most
+    MISSING_LOOKBACK_YEARS years ago. Any other ended period can still be typed on the form."""
+    measures: dict[PeriodType, set[int]] = defaultdict(set)
+    for pk, period_type in Measure.objects.filter(
+        organisation_id=organisation_id, active=True
+    ).values_list("pk", "period_type"):
+        measures[PeriodType(period_type)].add(pk)
+    held: dict[Period, set[int]] = defaultdict(set)
+    area = local_area()
+    if area is not None:
+        for measure_id, period_type, start, end in DataPoint.objects.filter(
+            measure__organisation_id=organisation_id, area=area, is_current=True
+        ).values_list("measure_id", "period__period_type", "period__start", "period__end"):
+            held[Period(PeriodType(period_type), start, end)].add(measure_id)
+    floor = date(today.year - MISSING_LOOKBACK_YEARS, today.month, 1)
     choices = []
-    for period_type in sorted({PeriodType(t) for t in types}, key=list(PeriodType).index):
+    for period_type in sorted(measures, key=list(PeriodType).index):
+        earliest = min((p for p in held if p.type is period_type), default=None)
+        periods: list[Period] = []
         period = latest_ended(period_type, today)
-        periods = [period]
-        for _ in range(PERIOD_CHOICES[period_type] - 1):
-            periods.append(periods[-1].previous())
+        while period.start >= floor:
+            recent = len(periods) < PERIOD_CHOICES[period_type]
+            if not recent and (earliest is None or period < earliest):
+                break
+            if recent or measures[period_type] - held.get(period, set()):
+                periods.append(period)
+            period = period.previous()
         choices.append((period_type.value, periods))
     return choices
 
 
-# The entry form ------------------------------------------------------------------------------
+# A return's values ---------------------------------------------------------------------------
 
 
-@dataclass
-class EntryRow:
-    """One input row of the entry form: a measure, area and period, with figures beside it."""
+@dataclass(frozen=True)
+class ValueLine:
+    """A submitted value beside the approved figures it is judged against.
 
-    measure: Measure
-    area: Area
-    period: Period
-    previous_value: Decimal | None = None
-    previous_period: Period | None = None
-    current_value: Decimal | None = None
-    initial: dict[str, str] = field(default_factory=dict)
-
-    def identity(self) -> dict[str, str]:
-        return {
-            "measure": str(self.measure.number),
-            "area": self.area.name,
-            "period": self.period.label,
-        }
-
-
-def entry_rows(
-    organisation_id: int,
-    periods: Iterable[Period],
-    values: Iterable[SubmittedValue] = (),
-) -> list[EntryRow]:
-    """Input rows for the organisation's measures of each period's type (local area, and England
-    for measures compared with it), plus any already-entered values, with approved figures."""
-    periods = list(periods)
-    values = list(values)
-    measures = list(
-        Measure.objects.filter(
-            organisation_id=organisation_id,
-            active=True,
-            period_type__in={p.type.value for p in periods},
-        ).order_by("number")
-    )
-    areas = {a.kind: a for a in Area.objects.filter(kind__in=[AreaKind.LOCAL, AreaKind.ENGLAND])}
-    rows: dict[tuple[int, int, Period], EntryRow] = {}
-    for period in sorted(periods):
-        for measure in measures:
-            if measure.periods_of is not period.type:
-                continue
-            for kind in (AreaKind.LOCAL, AreaKind.ENGLAND):
-                if kind == AreaKind.ENGLAND and not measure.comparable_with_england:
-                    continue
-                if kind in areas:
-                    rows[(measure.pk, areas[kind].pk, period)] = EntryRow(
-                        measure, areas[kind], period
-                    )
-    for value in values:
-        period = value.period.period
-        key = (value.measure_id, value.area_id, period)
-        row = rows.get(key) or EntryRow(value.measure, value.area, period)
-        row.initial = {
-            "value": decimal_text(value.value),
-            "numerator": decimal_text(value.numerator),
-            "denominator": decimal_text(value.denominator),
-            "note": value.note,
-        }
-        rows[key] = row
-    _attach_approved(list(rows.values()))
-    return sorted(rows.values(), key=lambda r: (r.period, r.measure.number, r.area.kind != "local"))
-
-
-def _attach_approved(rows: list[EntryRow]) -> None:
-    """Give each row the current approved figure of its period and of the period before."""
-    if not rows:
-        return
-    points: dict[tuple[int, int], list[tuple[Period, Decimal]]] = defaultdict(list)
-    for point in DataPoint.objects.filter(
-        is_current=True,
-        measure_id__in={r.measure.pk for r in rows},
-        area_id__in={r.area.pk for r in rows},
-    ).select_related("period"):
-        points[(point.measure_id, point.area_id)].append((point.period.period, point.value))
-    for row in rows:
-        series = sorted(points.get((row.measure.pk, row.area.pk), []), key=lambda e: e[0])
-        earlier = [(p, v) for p, v in series if p < row.period]
-        if earlier:
-            row.previous_period, row.previous_value = earlier[-1]
-        row.current_value = next((v for p, v in series if p == row.period), None)
-
-
-# A submission's page -------------------------------------------------------------------------
-
-
-@dataclass
-class ValueView:
-    """A submitted value with the approved figure it would replace, for display."""
+    `replaces` is the same period's approved figure before it (for a value already approved, the
+    version it replaced); `previous` is the latest approved figure of an earlier period. The
+    submission page, the review page and the API all read values through this.
+    """
 
     value: SubmittedValue
-    period: Period
-    current: Decimal | None
+    replaces: DataPoint | None
+    previous: DataPoint | None
+
+    @property
+    def period(self) -> Period:
+        return self.value.period.period
+
+    @property
+    def places(self) -> int:
+        return self.value.measure.decimal_places
 
     @property
     def is_correction(self) -> bool:
-        if self.value.data_point_id is not None:
-            return self.value.data_point is not None and self.value.data_point.version > 1
-        return self.current is not None and self.current != self.value.value
+        return figures.is_correction(self.replaces, self.value)
 
     @property
     def unchanged(self) -> bool:
-        return self.value.data_point_id is None and self.current == self.value.value
+        """The same figure as the approved one it would replace."""
+        return self.replaces is not None and not self.is_correction
+
+    @property
+    def compared_with(self) -> DataPoint | None:
+        """What the change is measured from: the figure replaced, else the previous period's."""
+        return self.replaces or self.previous
+
+    @property
+    def warnings(self) -> list[str]:
+        return [warning_text(w) for w in self.value.warnings or []]
+
+    @property
+    def change(self) -> Decimal | None:
+        base = self.compared_with
+        return None if base is None else self.value.value - base.value
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        base, change = self.compared_with, self.change
+        if base is None or change is None or base.value == 0:
+            return None
+        return change / base.value * 100
 
 
-def submission_values(submission: Submission) -> list[ValueView]:
-    """The submission's values in row order, each beside the current approved figure."""
+def value_lines(submission: Submission) -> list[ValueLine]:
+    """The return's values in row order, each with the approved figures it is judged against.
+    Two queries however many values there are."""
     values = list(
-        submission.values.select_related("measure", "area", "period", "data_point").order_by("row")
+        submission.values.select_related("measure", "area", "period", "data_point").order_by(
+            "row", "pk"
+        )
     )
-    current: dict[tuple[int, int, int], Decimal] = {}
-    if values:
-        for measure_id, area_id, period_id, value in DataPoint.objects.filter(
-            is_current=True,
+    if not values:
+        return []
+    own = {v.data_point_id for v in values if v.data_point_id}
+    points: dict[tuple[int, int], list[DataPoint]] = defaultdict(list)
+    for point in (
+        DataPoint.objects.filter(
             measure_id__in={v.measure_id for v in values},
-            period_id__in={v.period_id for v in values},
-        ).values_list("measure_id", "area_id", "period_id", "value"):
-            current[(measure_id, area_id, period_id)] = value
-    return [
-        ValueView(v, v.period.period, current.get((v.measure_id, v.area_id, v.period_id)))
-        for v in values
-    ]
+            area_id__in={v.area_id for v in values},
+        )
+        .exclude(pk__in=own)
+        .select_related("period", "approved_by")
+        .order_by("period__end", "version")
+    ):
+        points[(point.measure_id, point.area_id)].append(point)
+    return [_line(v, points[(v.measure_id, v.area_id)]) for v in values]
+
+
+def _line(value: SubmittedValue, history: list[DataPoint]) -> ValueLine:
+    same = [p for p in history if p.period_id == value.period_id]
+    if value.data_point is not None:
+        # Already approved: judged against the version it replaced, not later corrections.
+        same = [p for p in same if p.version < value.data_point.version]
+    else:
+        same = [p for p in same if p.is_current]
+    earlier = [p for p in history if p.is_current and p.period.end < value.period.end]
+    return ValueLine(value, same[-1] if same else None, earlier[-1] if earlier else None)
 
 
 def submission_events(submission: Submission) -> QuerySet[AuditEvent]:
@@ -295,94 +277,51 @@ def stored_rows(submission: Submission) -> list[RawRow]:
     ]
 
 
-# An upload's preview -------------------------------------------------------------------------
+# The approver's queue ------------------------------------------------------------------------
 
 
-@dataclass
-class PreviewRow:
-    """One row of an uploaded file as the preview shows it."""
-
-    raw: RawRow
-    clean: CleanValue | None
-    errors: list[Issue]
-    warnings: list[Issue]
+@dataclass(frozen=True)
+class QueueEntry:
+    submission: Submission
+    value_count: int
+    warning_count: int
+    prepared_by_you: bool
 
     @property
-    def status(self) -> str:
-        if self.errors or self.clean is None:
-            return "error"
-        return self.clean.status.value
-
-    @property
-    def order(self) -> tuple[int, int]:
-        """Rows with problems first (errors, then warnings), then changes, new and unchanged."""
-        rank = {"error": 0, "changed": 2, "new": 3, "unchanged": 4}[self.status]
-        if rank > 0 and self.warnings:
-            rank = 1
-        return (rank, self.raw.row)
+    def clean(self) -> bool:
+        return self.warning_count == 0
 
 
-@dataclass
-class Preview:
-    rows: list[PreviewRow]
-    general: list[Issue]
-    counts: dict[str, int]
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.counts["error"] or self.general)
-
-
-def upload_preview(rows: list[RawRow], *, user: Any, today: date | None = None) -> Preview:
-    """Validate an uploaded file's rows and mark each new, changed, unchanged or in error,
-    problems first, with counts for the summary."""
-    result = validate_rows(rows, user=user, today=today)
-    by_row: dict[int, list[Issue]] = defaultdict(list)
-    general = []
-    for issue in result.issues:
-        if issue.row is None:
-            general.append(issue)
-        else:
-            by_row[issue.row].append(issue)
-    clean = {v.row: v for v in result.values}
-    preview_rows = [
-        PreviewRow(
-            raw,
-            None if raw.row in result.rows_with_errors else clean.get(raw.row),
-            [i for i in by_row.get(raw.row, []) if i.level == "error"],
-            [i for i in by_row.get(raw.row, []) if i.level == "warning"],
-        )
-        for raw in rows
-    ]
-    preview_rows.sort(key=lambda r: r.order)
-    counts = {"error": 0, "changed": 0, "new": 0, "unchanged": 0, "warning": 0}
-    for row in preview_rows:
-        counts[row.status] += 1
-        if row.warnings and not row.errors:
-            counts["warning"] += 1
-    return Preview(preview_rows, general, counts)
-
-
-def template_records(organisation_id: int, today: date) -> list[dict[str, object]]:
-    """Rows of the blank upload template: each measure with the period now due (local area,
-    and England for measures compared with it)."""
-    records: list[dict[str, object]] = []
-    for measure in Measure.objects.filter(organisation_id=organisation_id, active=True).order_by(
-        "number"
+def approval_queue(*, for_user: Any) -> list[QueueEntry]:
+    """Submitted returns, oldest first, with their counts; three queries however many there are."""
+    submissions = list(
+        Submission.objects.filter(status=Status.SUBMITTED)
+        .select_related("organisation", "created_by")
+        .annotate(value_count=Count("values"))
+        .order_by("submitted_at", "pk")
+    )
+    ids = [s.pk for s in submissions]
+    warnings: dict[int, int] = defaultdict(int)
+    for submission_id, items in SubmittedValue.objects.filter(submission_id__in=ids).values_list(
+        "submission_id", "warnings"
     ):
-        period = latest_ended(measure.periods_of, today).label
-        areas = ["", "England"] if measure.comparable_with_england else [""]
-        records.extend(
-            {
-                "measure": measure.number,
-                "period": period,
-                "area": area,
-                "value": None,
-                "numerator": None,
-                "denominator": None,
-                "note": "",
-                "measure_name": f"{measure.name} ({measure.unit})",
-            }
-            for area in areas
+        warnings[submission_id] += len(items or [])
+    edited = set(
+        Submission.objects.filter(pk__in=ids, editors=for_user).values_list("pk", flat=True)
+    )
+    return [
+        QueueEntry(
+            submission=s,
+            value_count=s.value_count,
+            warning_count=warnings[s.pk],
+            prepared_by_you=s.created_by_id == for_user.pk or s.pk in edited,
         )
-    return records
+        for s in submissions
+    ]
+
+
+def warning_text(warning: object) -> str:
+    """A stored warning as a sentence, whether the validator kept a string or a dict."""
+    if isinstance(warning, dict):
+        return str(warning.get("message") or warning.get("text") or warning)
+    return str(warning)

@@ -26,7 +26,14 @@ from scorecard.figures import decimal_text
 from scorecard.periods import Period
 from scorecard.services.recording import BATCH_SIZE, reporting_periods
 from submissions import selectors
-from submissions.models import AuditEvent, Channel, Status, Submission, SubmittedValue
+from submissions.models import (
+    EDITABLE_STATUSES,
+    AuditEvent,
+    Channel,
+    Status,
+    Submission,
+    SubmittedValue,
+)
 from submissions.notifications import notify_submitted
 from submissions.validation import (
     CleanValue,
@@ -167,7 +174,7 @@ def submission_update(
         raise InvalidSubmission(result)
     # Claim the row first: a return submitted meanwhile is refused rather than edited after.
     claimed = Submission.objects.filter(
-        pk=submission.pk, status__in=selectors.EDITABLE_STATUSES
+        pk=submission.pk, status__in=EDITABLE_STATUSES
     ).update(updated_at=timezone.now())
     if not claimed:
         raise WrongState("This return has been submitted meanwhile: it can no longer be changed.")
@@ -250,7 +257,7 @@ def _mark_submitted(submission: Submission, *, by: Any, result: ValidationResult
     previous = Submission.objects.filter(pk=submission.pk).values_list("status", flat=True).first()
     now = timezone.now()
     moved = Submission.objects.filter(
-        pk=submission.pk, status__in=selectors.EDITABLE_STATUSES
+        pk=submission.pk, status__in=EDITABLE_STATUSES
     ).update(status=Status.SUBMITTED, submitted_at=now, updated_at=now)
     if not moved:
         raise WrongState("This return has already been submitted.")

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from django.utils import timezone
 
+from scorecard import figures
 from scorecard.compute import ValueKind, rate_multiplier
 from scorecard.figures import (
     MAX_MAGNITUDE,
@@ -101,10 +102,8 @@ class CleanValue:
     numerator: Decimal | None
     denominator: Decimal | None
     note: str
-    #: The current approved figure for the same measure, area and period (a correction if set).
-    current: Decimal | None = None
-    current_numerator: Decimal | None = None
-    current_denominator: Decimal | None = None
+    #: The current approved figure for the same measure, area and period, if there is one.
+    approved: DataPoint | None = None
     #: The latest approved figure for an earlier period, to show beside the new one.
     previous: Decimal | None = None
     previous_period: Period | None = None
@@ -115,20 +114,19 @@ class CleanValue:
         return (self.measure.pk, self.area.pk, self.period)
 
     @property
+    def current(self) -> Decimal | None:
+        """The approved value this figure would replace."""
+        return self.approved.value if self.approved else None
+
+    @property
     def status(self) -> RowStatus:
-        if self.current is None:
+        if self.approved is None:
             return RowStatus.NEW
-        same = (self.current, self.current_numerator, self.current_denominator) == (
-            self.value,
-            self.numerator,
-            self.denominator,
-        )
-        return RowStatus.UNCHANGED if same else RowStatus.CHANGED
+        return RowStatus.CHANGED if self.is_correction else RowStatus.UNCHANGED
 
     @property
     def is_correction(self) -> bool:
-        """A different figure for a period that already has an approved one."""
-        return self.status is RowStatus.CHANGED
+        return figures.is_correction(self.approved, self)
 
 
 @dataclass
@@ -509,10 +507,7 @@ class _History:
         points = self.points.get(key, [])
         index = bisect_left(periods, clean.period)
         if index < len(periods) and periods[index] == clean.period:
-            current = points[index]
-            clean.current = current.value
-            clean.current_numerator = current.numerator
-            clean.current_denominator = current.denominator
+            clean.approved = points[index]
         start = max(0, index - HISTORY_PERIODS)
         history = [(periods[i], points[i].value) for i in range(start, index)]
         if history:
@@ -542,16 +537,16 @@ def _outlier(clean: CleanValue, history: list[tuple[Period, Decimal]]) -> str | 
         return None
     value = clean.value
     places = clean.measure.decimal_places
-    figures = [v for _, v in history]
-    if len(figures) >= MIN_HISTORY_FOR_Z:
-        median = statistics.median(figures)
-        mad = statistics.median(abs(v - median) for v in figures)
+    recent = [v for _, v in history]
+    if len(recent) >= MIN_HISTORY_FOR_Z:
+        median = statistics.median(recent)
+        mad = statistics.median(abs(v - median) for v in recent)
         if mad != 0:
             score = Decimal("0.6745") * (value - median) / mad
             if abs(score) > Decimal(str(Z_LIMIT)):
                 return (
                     f"{uk_number(value)} is far from this measure's recent figures (median "
-                    f"{uk_number(median, places)} over the last {len(figures)} periods): check it, "
+                    f"{uk_number(median, places)} over the last {len(recent)} periods): check it, "
                     "and add a note explaining it."
                 )
             return None

@@ -19,7 +19,7 @@ from accounts.models import Organisation
 from portal.permissions import can
 from scorecard.figures import uk_number
 from scorecard.periods import Period
-from submissions import resources, selectors, services
+from submissions import entry_selectors, resources, selectors, services
 from submissions.forms import (
     FORM_MAX_ROWS,
     BaseValueFormSet,
@@ -89,7 +89,7 @@ def _row_label(form: Any) -> str:
 def _entry_page(
     request: HttpRequest,
     formset: Any,
-    rows: list[selectors.EntryRow],
+    rows: list[entry_selectors.EntryRow],
     *,
     submission: Submission | None,
     period: Period | None,
@@ -126,13 +126,13 @@ def _entry_page(
     )
 
 
-def _value_hint(row: selectors.EntryRow) -> str:
+def _value_hint(row: entry_selectors.EntryRow) -> str:
     """The value's hint, escaped: the field template treats help text as trusted HTML, and this
     one carries catalogue text (the unit)."""
     return escape(_value_hint_text(row))
 
 
-def _value_hint_text(row: selectors.EntryRow) -> str:
+def _value_hint_text(row: entry_selectors.EntryRow) -> str:
     places = row.measure.decimal_places
     parts = []
     if row.previous_value is not None and row.previous_period is not None:
@@ -152,7 +152,7 @@ def _value_hint_text(row: selectors.EntryRow) -> str:
 
 def _save_entry(
     request: HttpRequest,
-    rows: list[selectors.EntryRow],
+    rows: list[entry_selectors.EntryRow],
     *,
     submission: Submission | None,
     period: Period | None,
@@ -206,7 +206,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "submissions/choose_period.html", {"form": form})
     period: Period = form.cleaned_data["period"]
-    rows = selectors.entry_rows(organisation_id, [period])
+    rows = entry_selectors.entry_rows(organisation_id, [period])
     if request.method == "POST":
         return _save_entry(request, rows, submission=None, period=period)
     formset = ValueFormSet(initial=[{**r.identity(), **r.initial} for r in rows])
@@ -223,7 +223,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     submission = found
     values = list(submission.values.select_related("measure", "area", "period"))
     periods = {v.period.period for v in values}
-    rows = selectors.entry_rows(submission.organisation_id, periods, values)
+    rows = entry_selectors.entry_rows(submission.organisation_id, periods, values)
     if len(rows) > FORM_MAX_ROWS:
         rows = [r for r in rows if r.initial]
     if len(rows) > FORM_MAX_ROWS:
@@ -245,7 +245,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_page(
     request: HttpRequest, submission: Submission, errors: list[Issue] | None = None
 ) -> HttpResponse:
-    values = selectors.submission_values(submission)
+    values = selectors.value_lines(submission)
     page = Paginator(values, VALUES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -347,7 +347,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
                 request, f"Submission {saved.pk} saved as a draft: check it, then submit it."
             )
             return redirect("submissions:detail", pk=saved.pk)
-    result = selectors.upload_preview(staged.rows, user=request.user)
+    result = entry_selectors.upload_preview(staged.rows, user=request.user)
     page = Paginator(result.rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -369,7 +369,7 @@ def template(request: HttpRequest, file_format: str) -> HttpResponse:
     organisation = _organisation(request)
     if file_format not in resources.CONTENT_TYPES:
         raise Http404("Templates come as csv or xlsx.")
-    records = selectors.template_records(organisation.pk, timezone.localdate())
+    records = entry_selectors.template_records(organisation.pk, timezone.localdate())
     content = resources.export_values(resources.values_dataset(records, names=True), file_format)
     response = HttpResponse(content, content_type=resources.CONTENT_TYPES[file_format])
     filename = f"{organisation.short_name}-figures-template.{file_format}"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from scorecard.figures import is_correction
 from scorecard.models import Area, DataPoint, Measure, ReportingPeriod
 from scorecard.periods import Period
 
@@ -108,11 +109,7 @@ def record_values(
     new_points: list[DataPoint] = []
     for entry in sorted(entries, key=lambda e: e.key):
         previous = current.get(entry.key)
-        if previous is not None and (previous.value, previous.numerator, previous.denominator) == (
-            entry.value,
-            entry.numerator,
-            entry.denominator,
-        ):
+        if previous is not None and not is_correction(previous, entry):
             results.append(Recorded(entry, None, previous))
             continue
         if previous is not None:

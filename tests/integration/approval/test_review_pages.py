@@ -194,7 +194,7 @@ def test_review_shows_previous_value_change_warnings_and_notes(imported, lead, a
         5,
     )
     assert round(new_month.change_percent, 1) == Decimal("8.3")
-    assert (correction.previous.version, correction.is_correction, correction.change) == (
+    assert (correction.replaces.version, correction.is_correction, correction.change) == (
         1,
         True,
         2,
