@@ -60,7 +60,7 @@ def test_production_settings_pass_the_deployment_checks():
         **{
             k: v
             for k, v in os.environ.items()
-            if k not in {"SECURE_SSL_REDIRECT", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+            if k not in {"SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
         },
         "DEBUG": "0",
         "SECRET_KEY": "x7$kq!p2-production-like-secret-key-with-enough-entropy-0987654321",
