@@ -59,8 +59,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Reducing Drug Harm Partnership")
-# Absolute links in e-mails (there is no request to build them from).
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Absolute links in e-mails (there is no request to build them from). Production must say where
+# the portal lives (system check portal.E001); in development it is the runserver's address.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL") or (
+    f"http://127.0.0.1:{envint('PORT', 8000)}" if DEBUG else ""
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,4 +1,5 @@
-"""Settings read from the environment: a typo stops start-up rather than meaning "off"."""
+"""Settings read from the environment: a typo stops start-up rather than meaning "off", and
+production says where the portal lives."""
 
 import os
 import subprocess
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.checks import check_portal_base_url
 from portal.settings import envbool, envint
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -63,9 +65,10 @@ def test_envint_refuses_a_non_integer_naming_the_variable_and_value(monkeypatch,
 
 
 def import_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Import the settings in a fresh interpreter: they are read once, at start-up."""
+    """Import the settings in a fresh interpreter (they are read once, at start-up) and print
+    the base URL for e-mails."""
     return subprocess.run(
-        [sys.executable, "-c", "import portal.settings"],
+        [sys.executable, "-c", "from portal import settings; print(settings.PORTAL_BASE_URL)"],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -87,3 +90,32 @@ def test_a_non_integer_setting_stops_start_up_without_a_value_error():
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECURE_HSTS_SECONDS='a year' is not an integer" in result.stderr
     assert "ValueError" not in result.stderr
+
+
+def test_in_debug_the_base_url_for_e_mails_follows_port():
+    env = {k: v for k, v in os.environ.items() if k != "PORTAL_BASE_URL"}
+    result = import_settings({**env, "DEBUG": "1", "PORT": "8123"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8123"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("", "PORTAL_BASE_URL is not set"),
+        ("scorecard.example.org", "is not an absolute http(s) URL"),
+        ("ftp://scorecard.example.org", "is not an absolute http(s) URL"),
+        ("https://", "is not an absolute http(s) URL"),
+    ],
+)
+def test_the_base_url_check_reports_a_missing_or_relative_url(settings, url, problem):
+    settings.PORTAL_BASE_URL = url
+    errors = check_portal_base_url()
+    assert [e.id for e in errors] == ["portal.E001"]
+    assert problem in errors[0].msg
+
+
+@pytest.mark.parametrize("url", ["https://scorecard.example.org", "http://127.0.0.1:8000/"])
+def test_the_base_url_check_accepts_an_absolute_http_url(settings, url):
+    settings.PORTAL_BASE_URL = url
+    assert check_portal_base_url() == []
