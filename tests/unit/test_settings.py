@@ -1,7 +1,9 @@
-"""Settings read from the environment: a typo stops start-up rather than meaning "off", and
-production says where the portal lives."""
+"""Settings read from the environment: a typo stops start-up rather than meaning "off",
+production says where the portal lives, and every variable is documented."""
 
+import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ from portal.checks import check_portal_base_url
 from portal.settings import envbool, envint
 
 REPO = Path(__file__).resolve().parent.parent.parent
+ENV_READERS = {"envbool", "envint", "envlist"}
 
 
 @pytest.mark.parametrize(
@@ -119,3 +122,39 @@ def test_the_base_url_check_reports_a_missing_or_relative_url(settings, url, pro
 def test_the_base_url_check_accepts_an_absolute_http_url(settings, url):
     settings.PORTAL_BASE_URL = url
     assert check_portal_base_url() == []
+
+
+def variables_read_by_settings() -> set[str]:
+    """Every name given as a literal to os.environ.get or the env* helpers in portal/settings.py."""
+    tree = ast.parse((REPO / "portal" / "settings.py").read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        first = node.args[0]
+        # The helpers' own reads take the name as a parameter: only literal names are settings.
+        if ast.unparse(node.func) in ENV_READERS | {"os.environ.get"} and isinstance(
+            first, ast.Constant
+        ):
+            names.add(first.value)
+    return names
+
+
+def variables_documented_in_readme() -> list[str]:
+    """The first column of the README's configuration table, one variable per row."""
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Configuration (environment variables)", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    names = []
+    for row in rows:
+        cell = row.split("|")[1].strip()
+        assert re.fullmatch(r"`[A-Z0-9_]+`", cell), f"one variable per row, not {cell!r}"
+        names.append(cell.strip("`"))
+    return names
+
+
+def test_every_variable_the_settings_read_is_in_the_readme_table():
+    read = variables_read_by_settings()
+    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "PORTAL_BASE_URL", "PORT"} <= read
+    missing = read - set(variables_documented_in_readme())
+    assert not missing, f"add to README's configuration table: {sorted(missing)}"
