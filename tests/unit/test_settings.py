@@ -1,15 +1,18 @@
-"""Settings read from the environment: a typo stops start-up rather than meaning "off",
-production says where the portal lives, and every variable is documented."""
+"""Settings read from the environment: typos stop start-up, every variable is documented, and
+the package ships every app."""
 
 import ast
 import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
+from setuptools import find_packages
 
 from portal.checks import check_portal_base_url
 from portal.settings import envbool, envint
@@ -158,3 +161,12 @@ def test_every_variable_the_settings_read_is_in_the_readme_table():
     assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "PORTAL_BASE_URL", "PORT"} <= read
     missing = read - set(variables_documented_in_readme())
     assert not missing, f"add to README's configuration table: {sorted(missing)}"
+
+
+def test_the_package_includes_every_app_of_the_repository():
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    include = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    packaged = set(find_packages(where=str(REPO), include=include))
+    ours = {app for app in django_settings.INSTALLED_APPS if (REPO / app / "apps.py").exists()}
+    assert {"accounts", "portal", "scorecard", "submissions"} <= ours
+    assert ours <= packaged
