@@ -30,11 +30,14 @@ migrate: install
 seed: migrate
 	$(PY) manage.py load_demo --history
 
+# PORT reaches the settings, whose default PORTAL_BASE_URL (links in e-mails) follows it; honcho
+# gives each process its own PORT, so the worker and beat are told the web's address outright.
 run: install assets seed
 	@if [ -n "$$REDIS_URL" ]; then \
-		PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile.dev; \
+		PORT=$(PORT) PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)}" \
+			$(VENV)/bin/honcho start -f Procfile.dev; \
 	else \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT); \
+		PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT); \
 	fi
 
 test: export DEBUG = 0

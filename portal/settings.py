@@ -9,17 +9,40 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var")
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def envbool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    """A yes/no variable; anything unrecognised stops start-up rather than silently meaning "no"
+    (a typo such as `SECURE_SSL_REDIRECT=ture` must not switch a security feature off)."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not a yes/no value: use one of 1/0, true/false, "
+        "yes/no, on/off, or leave it empty for the default."
+    )
 
 
 def envint(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    """An integer variable; a bad value names the variable instead of ending in a ValueError."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
 
 
 def envlist(name: str, default: str = "") -> list[str]:
@@ -29,17 +52,18 @@ def envlist(name: str, default: str = "") -> list[str]:
 DEBUG = envbool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not envbool("ALLOW_INSECURE_KEY"):
-        from django.core.exceptions import ImproperlyConfigured
-
+    if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
     SECRET_KEY = "insecure-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Reducing Drug Harm Partnership")
-# Absolute links in e-mails (there is no request to build them from).
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Absolute links in e-mails (there is no request to build them from). Production must say where
+# the portal lives (system check portal.E001); in development it is the runserver's address.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL") or (
+    f"http://127.0.0.1:{envint('PORT', 8000)}" if DEBUG else ""
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -97,8 +121,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}",
         conn_max_age=envint("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -142,7 +166,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or envbool("TESTING")
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },

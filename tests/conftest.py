@@ -24,6 +24,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def static_files_without_manifest(settings):
+    """The suite runs with DEBUG off, where static files are WhiteNoise's manifest storage, and
+    `{% static %}` fails for any file missing from a manifest that only `collectstatic` writes.
+    Tests serve static files from their sources instead, as in development."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def reference_path() -> Path:
     # The repository carries it: a missing file is a broken checkout, never a reason to skip.

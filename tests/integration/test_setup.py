@@ -55,18 +55,18 @@ def test_demo_then_import_maps_measures_to_organisations_by_source(settings, ref
     assert not can(lead, "submit_for_measure", Measure.objects.get(number=4))
 
 
-def test_production_settings_pass_the_deployment_checks():
+def deploy_check(**overrides: str) -> subprocess.CompletedProcess[str]:
+    """`manage.py check --deploy` failing on any message, with production-like settings: none of
+    the suite's own defaults (pytest-env) carried over, except where `overrides` says."""
+    suite_defaults = {"SECURE_SSL_REDIRECT", "PORTAL_BASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"SECURE_SSL_REDIRECT", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-        },
+        **{k: v for k, v in os.environ.items() if k not in suite_defaults},
         "DEBUG": "0",
         "SECRET_KEY": "x7$kq!p2-production-like-secret-key-with-enough-entropy-0987654321",
         "ALLOWED_HOSTS": "scorecard.example.org",
+        **overrides,
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
         cwd=REPO,
         env=env,
@@ -74,8 +74,18 @@ def test_production_settings_pass_the_deployment_checks():
         text=True,
         timeout=120,
     )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = deploy_check(PORTAL_BASE_URL="https://scorecard.example.org")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_settings_fail_the_checks_without_a_base_url_for_e_mails():
+    result = deploy_check()
+    assert result.returncode != 0
+    assert "(portal.E001) PORTAL_BASE_URL is not set." in result.stderr
 
 
 def test_settings_refuse_to_start_without_a_secret_key_in_production():
