@@ -173,9 +173,9 @@ def submission_update(
     if not result.ok:
         raise InvalidSubmission(result)
     # Claim the row first: a return submitted meanwhile is refused rather than edited after.
-    claimed = Submission.objects.filter(
-        pk=submission.pk, status__in=EDITABLE_STATUSES
-    ).update(updated_at=timezone.now())
+    claimed = Submission.objects.filter(pk=submission.pk, status__in=EDITABLE_STATUSES).update(
+        updated_at=timezone.now()
+    )
     if not claimed:
         raise WrongState("This return has been submitted meanwhile: it can no longer be changed.")
     before = {
@@ -256,9 +256,9 @@ def submission_submit(submission: Submission, *, by: Any) -> ValidationResult:
 def _mark_submitted(submission: Submission, *, by: Any, result: ValidationResult) -> None:
     previous = Submission.objects.filter(pk=submission.pk).values_list("status", flat=True).first()
     now = timezone.now()
-    moved = Submission.objects.filter(
-        pk=submission.pk, status__in=EDITABLE_STATUSES
-    ).update(status=Status.SUBMITTED, submitted_at=now, updated_at=now)
+    moved = Submission.objects.filter(pk=submission.pk, status__in=EDITABLE_STATUSES).update(
+        status=Status.SUBMITTED, submitted_at=now, updated_at=now
+    )
     if not moved:
         raise WrongState("This return has already been submitted.")
     warnings = {v.row: _warning_list(v) for v in result.values}
