@@ -36,6 +36,12 @@ class NotAllowed(DomainError, PermissionDenied):
     http_status = 403
 
 
+class Missing(DomainError):
+    """There is no such object, or the actor may not know it exists (HTTP 404)."""
+
+    http_status = 404
+
+
 class WrongState(DomainError):
     """The object is not in a state that allows this, often because someone else acted first
     (HTTP 409)."""

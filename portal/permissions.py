@@ -5,11 +5,16 @@ answer depends on it, the object (a measure or a submission).
 """
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, Literal, Protocol
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import Role, User
 
 Action = Literal[
     "view_scorecard",
@@ -43,6 +48,10 @@ def _role(user: Any) -> str | None:
     return str(user.role)
 
 
+#: The roles that review returns, decide them and hear that one has arrived.
+REVIEWER_ROLES = (Role.APPROVER, Role.ADMIN)
+
+
 def _is(*roles: str) -> Callable[[Any, Any], bool]:
     return lambda user, obj: _role(user) in roles
 
@@ -56,7 +65,7 @@ def _lead_of(user: Any, organisation_id: int | None) -> bool:
 
 
 def _may_view_submission(user: Any, submission: SubmissionLike) -> bool:
-    return _role(user) in (Role.APPROVER, Role.ADMIN) or _lead_of(user, submission.organisation_id)
+    return _role(user) in REVIEWER_ROLES or _lead_of(user, submission.organisation_id)
 
 
 def _may_edit_submission(user: Any, submission: SubmissionLike) -> bool:
@@ -65,7 +74,7 @@ def _may_edit_submission(user: Any, submission: SubmissionLike) -> bool:
 
 def _may_approve(user: Any, submission: SubmissionLike) -> bool:
     # Segregation of duties: whoever created or edited a return never signs it off.
-    return _role(user) in (Role.APPROVER, Role.ADMIN) and not submission.was_prepared_by(user)
+    return _role(user) in REVIEWER_ROLES and not submission.was_prepared_by(user)
 
 
 RULES: dict[str, Callable[[Any, Any], bool]] = {
@@ -75,7 +84,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "submit_for_measure": lambda user, measure: _lead_of(user, measure.organisation_id),
     "view_submission": _may_view_submission,
     "edit_submission": _may_edit_submission,
-    "review_submissions": _is(Role.APPROVER, Role.ADMIN),
+    "review_submissions": _is(*REVIEWER_ROLES),
     "approve_submission": _may_approve,
     "publish_edition": _is(Role.APPROVER, Role.ADMIN),
     "manage_catalogue": _is(Role.ADMIN),
@@ -85,6 +94,32 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
 def can(user: Any, action: Action, obj: Any = None) -> bool:
     """True when `user` may perform `action` (on `obj`, for object-level actions)."""
     return RULES[action](user, obj)
+
+
+View = Callable[..., HttpResponse]
+
+
+def requires(action: Action) -> Callable[[View], View]:
+    """A page that needs `action`: anonymous visitors are sent to sign in, signed-in users
+    whose role may not do it get 403. (The API's equivalent is `portal.api.Can`.)"""
+
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def reviewers() -> QuerySet[User]:
+    """The active users whose role reviews and decides returns (`review_submissions`): the
+    people told when a return arrives."""
+    return User.objects.filter(Q(role__in=REVIEWER_ROLES) | Q(is_superuser=True), is_active=True)
 
 
 NAVIGATION: list[tuple[str, str, Action]] = [

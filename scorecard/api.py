@@ -1,15 +1,14 @@
 """The scorecard's JSON API: the catalogue, the live scorecard and published editions."""
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.permissions import can
+from portal.api import Can
 from scorecard import selectors
 from scorecard.models import CATALOGUE_FIELDS, Edition, Measure
 
@@ -44,43 +43,46 @@ SCORECARD_SCHEMA = inline_serializer(
 )
 
 
-def _require_scorecard_reader(request: Request) -> None:
-    if not can(request.user, "view_scorecard"):
-        raise PermissionDenied("Your account has no role that may read the scorecard.")
+#: Every scorecard endpoint is for the roles that read the scorecard.
+SCORECARD_READERS = [Can("view_scorecard", "Your account has no role that may read the scorecard.")]
 
 
 class MeasureList(generics.ListAPIView[Measure]):
     serializer_class = MeasureSerializer
     pagination_class = None
+    permission_classes = SCORECARD_READERS
 
     def get_queryset(self) -> QuerySet[Measure]:
-        _require_scorecard_reader(self.request)
         return Measure.objects.select_related("commitment__priority_area", "organisation").order_by(
             "number"
         )
 
 
 class LiveScorecard(APIView):
+    permission_classes = SCORECARD_READERS
+
     @extend_schema(responses={200: SCORECARD_SCHEMA})
     def get(self, request: Request) -> Response:
-        _require_scorecard_reader(request)
         return Response(selectors.live_scorecard().as_json())
 
 
 class EditionList(generics.ListAPIView[Edition]):
     serializer_class = EditionSerializer
     pagination_class = None
+    permission_classes = SCORECARD_READERS
 
     def get_queryset(self) -> QuerySet[Edition]:
-        _require_scorecard_reader(self.request)
         return selectors.editions()
 
 
 class EditionDetail(APIView):
+    permission_classes = SCORECARD_READERS
+
     @extend_schema(
         responses={200: SCORECARD_SCHEMA, 404: OpenApiResponse(description="No such edition")}
     )
     def get(self, request: Request, name: str) -> Response:
-        _require_scorecard_reader(request)
-        edition = get_object_or_404(Edition.objects.select_related("area"), name=name)
+        edition = selectors.edition_by_name(name)
+        if edition is None:
+            raise NotFound(f"There is no edition called {name}.")
         return Response(selectors.edition_scorecard(edition).as_json())

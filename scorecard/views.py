@@ -4,20 +4,17 @@ Every page reads rows computed from approved data only (selectors), so what a bo
 is what has been signed off. Reading needs `view_scorecard`; publishing needs `publish_edition`.
 """
 
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
-from portal.permissions import can
+from portal.permissions import can, requires
 from scorecard import layout, selectors
 from scorecard.charts import ChartLine, describe_series, series_chart
 from scorecard.filters import ScorecardFilter
@@ -27,26 +24,11 @@ from scorecard.services import ScorecardError
 from scorecard.services.publishing import edition_publish
 from scorecard.tables import ChangesTable, DataPointTable, EditionTable, ScorecardTable
 
-View = Callable[..., HttpResponse]
-
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 LOCAL_COLOUR, ENGLAND_COLOUR = "#1d70b8", "#0b0c0c"
-
-
-def scorecard_reader(view: View) -> View:
-    """Signed-in users whose role may read the scorecard; others are sent to sign in or get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can(request.user, "view_scorecard"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _edition_or_404(name: str) -> Edition:
@@ -72,7 +54,7 @@ def _download(document: layout.ScorecardDocument, fmt: str, name: str) -> HttpRe
 # The live scorecard ------------------------------------------------------------------------------
 
 
-@scorecard_reader
+@requires("view_scorecard")
 def live(request: HttpRequest) -> HttpResponse:
     latest = selectors.latest_edition()
     filterset = ScorecardFilter(
@@ -103,12 +85,12 @@ def live(request: HttpRequest) -> HttpResponse:
     )
 
 
-@scorecard_reader
+@requires("view_scorecard")
 def live_download(request: HttpRequest, fmt: str) -> HttpResponse:
     return _download(selectors.live_scorecard(), fmt, f"live {timezone.localdate():%Y-%m-%d}")
 
 
-@scorecard_reader
+@requires("view_scorecard")
 def live_changes(request: HttpRequest) -> HttpResponse:
     latest = selectors.latest_edition()
     if latest is None:
@@ -130,7 +112,7 @@ def live_changes(request: HttpRequest) -> HttpResponse:
     )
 
 
-@scorecard_reader
+@requires("view_scorecard")
 def board_pack(request: HttpRequest, name: str | None = None) -> HttpResponse:
     """The scorecard laid out for printing (the print stylesheet does the paper layout)."""
     if name is None:
@@ -155,7 +137,7 @@ def board_pack(request: HttpRequest, name: str | None = None) -> HttpResponse:
 # A measure ---------------------------------------------------------------------------------------
 
 
-@scorecard_reader
+@requires("view_scorecard")
 def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
     page = selectors.measure_page(number)
     if page is None:
@@ -204,7 +186,7 @@ def _present(labels: Sequence[str], values: Sequence[Any]) -> tuple[list[str], l
 # Editions ----------------------------------------------------------------------------------------
 
 
-@scorecard_reader
+@requires("view_scorecard")
 def edition_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -216,7 +198,7 @@ def edition_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@scorecard_reader
+@requires("view_scorecard")
 def edition_detail(request: HttpRequest, name: str) -> HttpResponse:
     edition = _edition_or_404(name)
     board = selectors.edition_board(edition)
@@ -236,13 +218,13 @@ def edition_detail(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
-@scorecard_reader
+@requires("view_scorecard")
 def edition_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     edition = _edition_or_404(name)
     return _download(selectors.edition_scorecard(edition), fmt, edition.name)
 
 
-@scorecard_reader
+@requires("view_scorecard")
 def edition_changes(request: HttpRequest, name: str) -> HttpResponse:
     edition = _edition_or_404(name)
     previous = selectors.previous_edition(edition)
@@ -262,11 +244,9 @@ def edition_changes(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
-@login_required
+@requires("publish_edition")
 def publish(request: HttpRequest) -> HttpResponse:
     """Freeze the live scorecard as a named edition (approvers and admins)."""
-    if not can(request.user, "publish_edition"):
-        raise PermissionDenied
     form = EditionPublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

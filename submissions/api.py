@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.permissions import can
+from portal.api import Can
 from scorecard.figures import json_number
 from submissions import selectors, services
 from submissions.models import Channel, Submission
-from submissions.services import InvalidSubmission, NotAllowed, WrongState
+from submissions.services import InvalidSubmission
 from submissions.validation import FIELDS, Issue, RawRow
 
 ERRORS_SCHEMA = inline_serializer(
@@ -84,14 +82,6 @@ LIST_SCHEMA = inline_serializer(
 )
 
 
-def _error(issue: Issue) -> dict[str, object]:
-    return {"row": issue.row, "field": issue.field, "message": issue.message}
-
-
-def _errors(issues: list[Issue], http_status: int = status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response({"errors": [_error(i) for i in issues]}, status=http_status)
-
-
 def _summary(submission: Submission) -> dict[str, Any]:
     return {
         "id": submission.pk,
@@ -135,36 +125,34 @@ def _document(submission: Submission) -> dict[str, Any]:
     return {**_summary(submission), "values": values, "warnings": warnings}
 
 
-def _rows_from(body: Any) -> tuple[list[RawRow], list[Issue]]:
-    """The request's values as raw rows numbered from 1, or the reason the body is unusable."""
+def _rows_from(body: Any) -> list[RawRow]:
+    """The request's values as raw rows numbered from 1; InvalidSubmission when the body is not
+    a list of objects."""
     values = body.get("values") if isinstance(body, dict) else None
     if not isinstance(values, list):
-        return [], [Issue(None, "values", 'Send {"values": [...]}, a list of figures.')]
+        raise InvalidSubmission(
+            [Issue(None, "values", 'Send {"values": [...]}, a list of figures.')]
+        )
     rows, issues = [], []
     for index, item in enumerate(values, start=1):
         if not isinstance(item, dict):
             issues.append(Issue(index, "values", "Each value must be an object."))
             continue
         rows.append(RawRow(index, {name: item.get(name) for name in FIELDS}))
-    return rows, issues
-
-
-def _visible(request: Request, submission_id: int) -> Submission:
-    try:
-        return selectors.submission_for(request.user, submission_id)
-    except Http404:
-        raise NotFound("No such submission.") from None
+    if issues:
+        raise InvalidSubmission(issues)
+    return rows
 
 
 class SubmissionListCreate(APIView):
+    permission_classes = [Can("view_unapproved", "Your role cannot see submissions.")]
+
     @extend_schema(
         operation_id="submissions_list",
         responses={200: LIST_SCHEMA, 403: OpenApiResponse(description="No access")},
     )
     def get(self, request: Request) -> Response:
         """The submissions the caller may see: their organisation's, or all for approvers."""
-        if not can(request.user, "view_unapproved"):
-            raise PermissionDenied("Your role cannot see submissions.")
         submissions = selectors.submissions_visible_to(request.user).order_by("-created_at", "-id")
         return Response(
             [{**_summary(s), "value_count": getattr(s, "value_count", 0)} for s in submissions]
@@ -176,33 +164,28 @@ class SubmissionListCreate(APIView):
         responses={201: SUBMISSION_SCHEMA, 400: ERRORS_SCHEMA, 403: OpenApiResponse()},
     )
     def post(self, request: Request) -> Response:
-        """Create a draft from the values; any error saves nothing and lists every problem."""
-        if not can(request.user, "enter_values"):
-            raise PermissionDenied("Only a partner organisation's data lead can enter figures.")
-        rows, problems = _rows_from(request.data)
-        if problems:
-            return _errors(problems)
-        try:
-            submission, _ = services.submission_create(
-                by=request.user, rows=rows, channel=Channel.API
-            )
-        except InvalidSubmission as exc:
-            return _errors(exc.errors)
+        """Create a draft from the values (data leads); any error saves nothing and lists every
+        problem."""
+        submission, _ = services.submission_create(
+            by=request.user, rows=_rows_from(request.data), channel=Channel.API
+        )
         return Response(_document(submission), status=status.HTTP_201_CREATED)
 
 
 class SubmissionDetail(APIView):
+    permission_classes = [Can("view_unapproved", "Your role cannot see submissions.")]
+
     @extend_schema(
         operation_id="submissions_retrieve",
         responses={200: SUBMISSION_SCHEMA, 404: OpenApiResponse()},
     )
     def get(self, request: Request, submission_id: int) -> Response:
-        if not can(request.user, "view_unapproved"):
-            raise PermissionDenied("Your role cannot see submissions.")
-        return Response(_document(_visible(request, submission_id)))
+        return Response(_document(selectors.submission_for(request.user, submission_id)))
 
 
 class SubmissionSubmit(APIView):
+    permission_classes = [Can("view_unapproved", "Your role cannot see submissions.")]
+
     @extend_schema(
         operation_id="submissions_submit",
         request=None,
@@ -216,15 +199,6 @@ class SubmissionSubmit(APIView):
     )
     def post(self, request: Request, submission_id: int) -> Response:
         """Send a draft for approval; values with warnings need notes first (400)."""
-        if not can(request.user, "view_unapproved"):
-            raise PermissionDenied("Your role cannot see submissions.")
-        submission = _visible(request, submission_id)
-        try:
-            services.submission_submit(submission, by=request.user)
-        except InvalidSubmission as exc:
-            return _errors(exc.errors)
-        except WrongState as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from exc
+        submission = selectors.submission_for(request.user, submission_id)
+        services.submission_submit(submission, by=request.user)
         return Response(_document(submission))

@@ -20,13 +20,13 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
+from portal.errors import DomainError, FieldError, Missing, NotAllowed, WrongState
 from portal.permissions import can
 from scorecard.figures import decimal_text, uk_date
 from scorecard.services.recording import ValueEntry, record_values
 from scorecard.tasks import recompute_measures
 from submissions import notifications
 from submissions.models import AuditEvent, Status, Submission, SubmittedValue
-from submissions.services import NotAllowed, SubmissionError, WrongState
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +35,14 @@ class TransitionError(WrongState):
     """The submission is not awaiting a decision (a draft, or someone already decided it)."""
 
 
-class CommentRequired(SubmissionError):
+class CommentRequired(FieldError):
     """Sending back needs a comment: the data lead has to know what to change."""
 
+    def __init__(self) -> None:
+        super().__init__("comment", "Enter a comment saying what the data lead needs to change.")
 
-class NotClean(SubmissionError):
+
+class NotClean(DomainError):
     """Bulk approval only takes returns without warnings; those need a reviewer's eye."""
 
 
@@ -50,7 +53,7 @@ def submission_approve(submission_id: int, *, by: User) -> Submission:
     """Approve a submitted return: its values become the current approved figures.
 
     Raises NotAllowed (role, or `by` created or edited it), TransitionError (not awaiting a
-    decision) or Submission.DoesNotExist.
+    decision) or Missing.
     """
     return _approve(submission_id, by=by, require_clean=False)
 
@@ -66,7 +69,7 @@ def submission_send_back(submission_id: int, *, by: User, comment: str) -> Submi
         _check_may_decide(submission, by)
         _check_awaiting_decision(submission)
         if not comment:
-            raise CommentRequired("Enter a comment saying what the data lead needs to change.")
+            raise CommentRequired
         _claim(submission, Status.SENT_BACK, by=by, comment=comment)
         AuditEvent.objects.create(
             submission=submission,
@@ -98,9 +101,7 @@ def submissions_bulk_approve(ids: Iterable[int], *, by: User) -> BulkApproval:
     for submission_id in dict.fromkeys(ids):
         try:
             _approve(submission_id, by=by, require_clean=True)
-        except Submission.DoesNotExist:
-            result.skipped.append((submission_id, f"There is no submission {submission_id}."))
-        except SubmissionError as exc:
+        except DomainError as exc:
             result.skipped.append((submission_id, str(exc)))
         else:
             result.approved.append(submission_id)
@@ -201,7 +202,10 @@ def _record_values(
 
 def _lock(submission_id: int) -> Submission:
     # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
-    return Submission.objects.select_for_update().get(pk=submission_id)
+    submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+    if submission is None:
+        raise Missing(f"There is no submission {submission_id}.")
+    return submission
 
 
 def _check_may_decide(submission: Submission, by: User) -> None:

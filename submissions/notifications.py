@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from accounts.models import Role, User
+from accounts.models import User
+from portal.permissions import reviewers
 from submissions.models import Status, Submission
 
 SIGN_OFF = "This message was sent by the {name} scorecard portal."
@@ -49,9 +50,7 @@ def _send_submitted(submission_id: int) -> None:
     if submission is None or submission.status != Status.SUBMITTED:
         return
     preparers = _preparer_ids(submission)
-    approvers = User.objects.filter(role=Role.APPROVER, is_active=True).exclude(
-        Q(email="") | Q(pk__in=preparers)
-    )
+    approvers = reviewers().exclude(Q(email="") | Q(pk__in=preparers))
     values = list(submission.values.select_related("measure", "period"))
     warnings = sum(len(v.warnings or []) for v in values)
     periods = sorted({v.period.label for v in values})

@@ -6,14 +6,12 @@ submissions.approval; these views parse the request, call it and say what happen
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from portal.permissions import can
+from portal.permissions import can, requires
 from submissions import approval, selectors
 from submissions.models import Status, Submission
 
@@ -29,16 +27,14 @@ class SendBackForm(forms.Form):
 
 
 def _reviewer(request: HttpRequest) -> User:
-    """The signed-in approver or admin; everyone else gets 403 before any submission is looked
-    up, so the page reveals nothing about other organisations' returns."""
-    if not can(request.user, "review_submissions"):
-        raise PermissionDenied
+    """The signed-in approver or admin (`requires("review_submissions")` has admitted them
+    before any submission is looked up, so the page reveals nothing to others)."""
     user = request.user
     assert isinstance(user, User)
     return user
 
 
-@login_required
+@requires("review_submissions")
 def queue(request: HttpRequest) -> HttpResponse:
     user = _reviewer(request)
     entries = selectors.approval_queue(for_user=user)
@@ -49,7 +45,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires("review_submissions")
 @require_POST
 def bulk_approve(request: HttpRequest) -> HttpResponse:
     user = _reviewer(request)
@@ -74,7 +70,7 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
     return redirect("submissions:queue")
 
 
-@login_required
+@requires("review_submissions")
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, submission_id: int) -> HttpResponse:
     user = _reviewer(request)

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from portal.errors import DomainError, NotAllowed, Problem, WrongState
 from portal.permissions import can
 from scorecard.figures import decimal_text
 from scorecard.periods import Period
@@ -44,29 +44,15 @@ from submissions.validation import (
 )
 
 
-class SubmissionError(Exception):
-    """A submission operation was refused; the message says why in plain words."""
+class InvalidSubmission(DomainError):
+    """The figures have errors; nothing was saved (HTTP 400 with every problem)."""
 
+    def __init__(self, errors: list[Issue]) -> None:
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) with the figures: nothing was saved.")
 
-class NotAllowed(SubmissionError, PermissionDenied):
-    """The actor may not do this (HTTP 403); a PermissionDenied too, so an uncaught one is a 403
-    rather than a 500."""
-
-
-class WrongState(SubmissionError):
-    """The submission is not in a state that allows this (HTTP 409)."""
-
-
-class InvalidSubmission(SubmissionError):
-    """The figures have errors; nothing was saved."""
-
-    def __init__(self, result: ValidationResult) -> None:
-        self.result = result
-        super().__init__(f"{len(result.errors)} problem(s) with the figures: nothing was saved.")
-
-    @property
-    def errors(self) -> list[Issue]:
-        return self.result.errors
+    def problems(self) -> list[Problem]:
+        return [Problem(i.row, i.field, i.message) for i in self.errors]
 
 
 def _require_lead(by: Any) -> None:
@@ -140,7 +126,7 @@ def submission_create(
     _require_lead(by)
     result = validate_rows(rows, user=by, require_notes=submit)
     if not result.ok:
-        raise InvalidSubmission(result)
+        raise InvalidSubmission(result.errors)
     submission = Submission.objects.create(
         organisation_id=by.organisation_id, channel=Channel(channel), created_by=by
     )
@@ -171,7 +157,7 @@ def submission_update(
     _require_editable(submission, by)
     result = validate_rows(rows, user=by, require_notes=submit)
     if not result.ok:
-        raise InvalidSubmission(result)
+        raise InvalidSubmission(result.errors)
     # Claim the row first: a return submitted meanwhile is refused rather than edited after.
     claimed = Submission.objects.filter(pk=submission.pk, status__in=EDITABLE_STATUSES).update(
         updated_at=timezone.now()
@@ -248,7 +234,7 @@ def submission_submit(submission: Submission, *, by: Any) -> ValidationResult:
     Submission.objects.select_for_update().filter(pk=submission.pk).first()
     result = validate_rows(selectors.stored_rows(submission), user=by, require_notes=True)
     if not result.ok:
-        raise InvalidSubmission(result)
+        raise InvalidSubmission(result.errors)
     _mark_submitted(submission, by=by, result=result)
     return result
 

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from django.utils import timezone
 
+from portal.permissions import can
 from scorecard import figures
 from scorecard.compute import ValueKind, rate_multiplier
 from scorecard.figures import (
@@ -222,8 +223,7 @@ class _Checker:
     def __init__(self, user: Any, today: date) -> None:
         self.user = user
         self.today = today
-        self.organisation_id: int | None = getattr(user, "organisation_id", None)
-        self.organisation = getattr(user, "organisation", None) if self.organisation_id else None
+        self.organisation = getattr(user, "organisation", None)
         self.catalogue = _Catalogue.load()
         self.issues: list[Issue] = []
         self._periods: dict[tuple[str, PeriodType | None], Period | PeriodError] = {}
@@ -253,7 +253,7 @@ class _Checker:
                 raw.row, "measure", f"'{text}' is not the number or code of a measure we know."
             )
             return None
-        if self.organisation_id is None or measure.organisation_id != self.organisation_id:
+        if not can(self.user, "submit_for_measure", measure):
             owner = measure.organisation.short_name if measure.organisation else "no organisation"
             yours = self.organisation.short_name if self.organisation else "your organisation"
             self.error(

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
-from portal.permissions import can
+from portal.permissions import can, requires
 from scorecard.figures import uk_number
 from scorecard.periods import Period
 from submissions import entry_selectors, resources, selectors, services
@@ -35,14 +35,8 @@ PREVIEW_PAGE_SIZE = 100
 VALUES_PAGE_SIZE = 200
 
 
-def _require_lead(request: HttpRequest) -> None:
-    if not can(request.user, "enter_values"):
-        raise PermissionDenied("Only a partner organisation's data lead can enter figures.")
-
-
 def _organisation(request: HttpRequest) -> Organisation:
     """The data lead's organisation (every data lead has one: a database constraint)."""
-    _require_lead(request)
     organisation = getattr(request.user, "organisation", None)
     assert organisation is not None
     return organisation
@@ -63,7 +57,7 @@ def _editable(request: HttpRequest, pk: int) -> Submission | HttpResponse:
     return redirect("submissions:detail", pk=submission.pk)
 
 
-@login_required
+@requires("enter_values")
 def home(request: HttpRequest) -> HttpResponse:
     """A data lead's measures (latest approved figure, period due, open return) and returns."""
     organisation = _organisation(request)
@@ -192,7 +186,7 @@ def _save_entry(
     return redirect("submissions:detail", pk=submission.pk)
 
 
-@login_required
+@requires("enter_values")
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Pick a period, then type the organisation's figures for it."""
@@ -293,11 +287,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 # Uploading a file ----------------------------------------------------------------------------
 
 
-@login_required
+@requires("enter_values")
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Upload a long-format file, for a new return or to replace an open return's values."""
-    _require_lead(request)
     submission = None
     if pk is not None:
         found = _editable(request, pk)
@@ -320,11 +313,10 @@ def upload(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "submissions/upload.html", {"form": form, "submission": submission})
 
 
-@login_required
+@requires("enter_values")
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest, token: str) -> HttpResponse:
     """What the file would change, row by row, problems first; saves only when confirmed."""
-    _require_lead(request)
     staged = services.upload_load(token, user=request.user)
     if staged is None:
         raise Http404("No such upload: it may have expired. Upload the file again.")
@@ -363,7 +355,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@login_required
+@requires("enter_values")
 def template(request: HttpRequest, file_format: str) -> HttpResponse:
     """A blank long-format file listing the organisation's measures and the period now due."""
     organisation = _organisation(request)

@@ -7,9 +7,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portal.errors import DomainError
 from submissions.models import Channel
 from submissions.resources import read_values_file
-from submissions.services import InvalidSubmission, SubmissionError, submission_create
+from submissions.services import InvalidSubmission, submission_create
 from submissions.validation import Issue
 
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
                 )
             except InvalidSubmission as exc:
                 issues = exc.errors
-            except SubmissionError as exc:
+            except DomainError as exc:
                 raise CommandError(str(exc)) from None
             else:
                 for warning in result.warnings:

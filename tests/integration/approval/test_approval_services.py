@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from kombu.exceptions import OperationalError
 
+from portal.errors import DomainError, Missing
 from portal.permissions import can
 from scorecard.models import DataPoint, Measure, ScorecardRow
 from scorecard.tasks import recompute_measures
@@ -21,7 +22,6 @@ from submissions.approval import (
     submissions_bulk_approve,
 )
 from submissions.models import AuditEvent, Status, Submission
-from submissions.services import SubmissionError
 
 from .factories import Value, submission
 
@@ -194,8 +194,8 @@ def test_only_submitted_returns_can_be_approved(imported, lead, approver, status
     assert not DataPoint.objects.filter(period__label="Nov 23").exists()
 
 
-def test_unknown_submission_is_does_not_exist(imported, approver):
-    with pytest.raises(Submission.DoesNotExist):
+def test_an_unknown_submission_is_missing_with_its_number(imported, approver):
+    with pytest.raises(Missing, match="There is no submission 999999"):
         submission_approve(999_999, by=approver)
 
 
@@ -300,7 +300,7 @@ def test_bulk_approval_refuses_anyone_who_is_not_an_approver(police_return, boar
 
 
 def test_not_clean_is_an_approval_error():
-    assert issubclass(NotClean, SubmissionError)
+    assert issubclass(NotClean, DomainError)
 
 
 # Recompute after commit ----------------------------------------------------------------------
