@@ -145,9 +145,10 @@ def record_values_bulk_vs_one_by_one(timed: Timed, queries: Queries) -> None:
 def upload_1000_vs_10000_rows(timed: Timed, queries: Queries) -> None:
     """Saving an uploaded return: 10,000 rows vs 1,000 (queries flat but for insert batches)"""
     from accounts.models import Organisation, Role, User
+    from audit.models import Event
     from scorecard.models import Measure
     from scorecard.periods import Period
-    from submissions.models import AuditEvent, Submission, SubmittedValue
+    from submissions.models import Submission, SubmittedValue
     from submissions.services import submission_create
     from submissions.validation import RawRow
 
@@ -196,7 +197,7 @@ def upload_1000_vs_10000_rows(timed: Timed, queries: Queries) -> None:
     print(f"10,000 rows: {large_time * 1000:.0f} ms, {large_queries} queries")
     print(f"time ratio 10,000/1,000: {large_time / small_time:.1f}x for 10x the rows")
     print(f"extra queries for 9,000 more rows: {large_queries - small_queries} (insert batches)")
-    AuditEvent.objects.all().delete()
+    Event.objects.all().delete()
     SubmittedValue.objects.all().delete()
     Submission.objects.all().delete()
     User.objects.filter(pk=lead.pk).delete()

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "csp",
     "portal",
     "accounts",
+    "audit",
     "scorecard",
     "submissions",
 ]

@@ -281,6 +281,8 @@ class Board:
     as_at: datetime | None
     description: str = ""
     period_note: str = ""
+    #: Computed from synthetic demo figures (`load_demo --history`) as well as real ones.
+    synthetic: bool = False
 
 
 def live_board(latest: Edition | None, measures: QuerySet[Measure] | None = None) -> Board:
@@ -294,6 +296,7 @@ def live_board(latest: Edition | None, measures: QuerySet[Measure] | None = None
         as_at=max((r.computed_at for r in rows if r.computed_at), default=None),
         description=latest.description if latest else "",
         period_note=latest.period_note if latest else "",
+        synthetic=any(r.synthetic for r in rows),
     )
 
 

@@ -1,12 +1,12 @@
-"""Read-only admin for returns and their audit trail: figures change only through the workflow
-(services and approval), and audit events are append-only, so the admin can look but not touch."""
+"""Read-only admin for returns: figures change only through the workflow (services and approval),
+so the admin can look but not touch. Their history is in the audit trail (audit.admin)."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from submissions.models import AuditEvent, Submission, SubmittedValue
+from submissions.models import Submission, SubmittedValue
 
 
 class ReadOnlyMixin:
@@ -28,25 +28,10 @@ class SubmittedValueInline(ReadOnlyMixin, admin.TabularInline):
     show_change_link = False
 
 
-class AuditEventInline(ReadOnlyMixin, admin.TabularInline):
-    model = AuditEvent
-    fields = ("at", "actor", "action", "changes")
-    readonly_fields = fields
-    extra = 0
-
-
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["id", "organisation", "status", "channel", "created_by", "created_at"]
     list_filter = ["status", "organisation", "channel"]
     list_select_related = ["organisation", "created_by"]
     date_hierarchy = "created_at"
-    inlines = [SubmittedValueInline, AuditEventInline]
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["at", "submission", "action", "actor"]
-    list_filter = ["action"]
-    list_select_related = ["submission", "actor"]
-    date_hierarchy = "at"
+    inlines = [SubmittedValueInline]

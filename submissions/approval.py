@@ -20,13 +20,15 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
+from audit.models import Action
+from audit.services import audit_event, audit_events
 from portal.errors import DomainError, FieldError, Missing, NotAllowed, WrongState
 from portal.permissions import can
 from scorecard.figures import decimal_text, uk_date
 from scorecard.services.recording import ValueEntry, record_values
 from scorecard.tasks import recompute_measures
 from submissions import notifications
-from submissions.models import AuditEvent, Status, Submission, SubmittedValue
+from submissions.models import Status, Submission, SubmittedValue
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +73,10 @@ def submission_send_back(submission_id: int, *, by: User, comment: str) -> Submi
         if not comment:
             raise CommentRequired
         _claim(submission, Status.SENT_BACK, by=by, comment=comment)
-        AuditEvent.objects.create(
-            submission=submission,
-            actor=by,
-            action=AuditEvent.Action.SEND_BACK,
+        audit_event(
+            by=by,
+            action=Action.SEND_BACK,
+            target=submission,
             changes={"status": [Status.SUBMITTED, Status.SENT_BACK], "comment": comment},
         )
         notifications.notify_sent_back(submission)
@@ -135,10 +137,10 @@ def _approve_atomically(submission_id: int, *, by: User, require_clean: bool) ->
         _claim(submission, Status.APPROVED, by=by)
         corrections, new_versions = _record_values(submission, values, by=by)
         measure_ids = sorted({v.measure_id for v in values})
-        AuditEvent.objects.create(
-            submission=submission,
-            actor=by,
-            action=AuditEvent.Action.APPROVE,
+        audit_event(
+            by=by,
+            action=Action.APPROVE,
+            target=submission,
             changes={
                 "status": [Status.SUBMITTED, Status.APPROVED],
                 "values": len(values),
@@ -147,7 +149,7 @@ def _approve_atomically(submission_id: int, *, by: User, require_clean: bool) ->
                 "measures": sorted({v.measure.number for v in values}),
             },
         )
-        AuditEvent.objects.bulk_create(corrections)
+        audit_events(((Action.CORRECT, submission, c) for c in corrections), by=by)
         transaction.on_commit(partial(enqueue_recompute, measure_ids))
         notifications.notify_approved(submission)
     return submission
@@ -155,9 +157,9 @@ def _approve_atomically(submission_id: int, *, by: User, require_clean: bool) ->
 
 def _record_values(
     submission: Submission, values: list[SubmittedValue], *, by: User
-) -> tuple[list[AuditEvent], int]:
-    """Make each value current and link it to its data point, in bulk; a `correct` event per
-    replaced value."""
+) -> tuple[list[dict[str, object]], int]:
+    """Make each value current and link it to its data point, in bulk; returns what each
+    replaced value changed (for its `correct` event) and how many new versions there are."""
     by_key = {(v.measure_id, v.area_id, v.period_id): v for v in values}
     recorded = record_values(
         (
@@ -171,7 +173,7 @@ def _record_values(
         approved_by=by,
     )
     linked: list[SubmittedValue] = []
-    corrections: list[AuditEvent] = []
+    corrections: list[dict[str, object]] = []
     for result in recorded:
         if result.point is None:
             continue  # the same figure is already current: no new version
@@ -180,21 +182,16 @@ def _record_values(
         linked.append(value)
         if result.previous is not None:
             corrections.append(
-                AuditEvent(
-                    submission=submission,
-                    actor=by,
-                    action=AuditEvent.Action.CORRECT,
-                    changes={
-                        "measure": value.measure.number,
-                        "area": value.area.name,
-                        "period": value.period.label,
-                        "old": decimal_text(result.previous.value),
-                        "new": decimal_text(value.value),
-                        "old_version": result.previous.version,
-                        "new_version": result.point.version,
-                        "data_point": result.point.pk,
-                    },
-                )
+                {
+                    "measure": value.measure.number,
+                    "area": value.area.name,
+                    "period": value.period.label,
+                    "old": decimal_text(result.previous.value),
+                    "new": decimal_text(value.value),
+                    "old_version": result.previous.version,
+                    "new_version": result.point.version,
+                    "data_point": result.point.pk,
+                }
             )
     SubmittedValue.objects.bulk_update(linked, ["data_point"], batch_size=1000)
     return corrections, len(linked)

@@ -34,12 +34,24 @@ def _number_field(label: str, help_text: str) -> forms.CharField:
 
 
 class PeriodChoiceForm(forms.Form):
-    """Which period the figures are for; only ended periods of the organisation's types."""
+    """Which period the figures are for: one of the recent or missing periods offered, or any
+    other ended period of the organisation's types, typed as on the scorecard."""
 
     period = forms.CharField(
         label="Period",
-        help_text="The period the figures are for. Figures can be entered once a period has ended.",
+        required=False,
+        help_text=(
+            "The recent periods, and every earlier period still missing a figure. Figures can "
+            "be entered once a period has ended."
+        ),
         widget=forms.Select,
+    )
+    other = forms.CharField(
+        label="Or type another period",
+        required=False,
+        max_length=40,
+        help_text="Any ended period, written as on the scorecard, for example Mar 24 or 2019/20.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
     )
 
     def __init__(
@@ -48,6 +60,9 @@ class PeriodChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self.types = {PeriodType(t) for t, _ in choices}
+        # One of the two is needed, so neither is labelled "(optional)".
+        for name in ("period", "other"):
+            self.fields[name].mark_optional = False  # type: ignore[attr-defined]
         widget = self.fields["period"].widget
         assert isinstance(widget, forms.Select)
         widget.choices = [("", "Choose a period")] + [
@@ -55,8 +70,20 @@ class PeriodChoiceForm(forms.Form):
             for t, periods in choices
         ]
 
-    def clean_period(self) -> Period:
-        text = self.cleaned_data["period"]
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen, typed = data.get("period") or "", (data.get("other") or "").strip()
+        if not chosen and not typed:
+            self.add_error("period", "Choose a period, or type another one below")
+            return data
+        field = "other" if typed else "period"
+        try:
+            data["period"] = self._ended_period(typed or chosen)
+        except forms.ValidationError as exc:
+            self.add_error(field, exc)
+        return data
+
+    def _ended_period(self, text: str) -> Period:
         try:
             period = parse_period(text)
         except PeriodError as exc:

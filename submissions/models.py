@@ -1,8 +1,10 @@
-"""A submission (a partner's return of figures), its values and its append-only audit trail."""
+"""A submission (a partner's return of figures) and its values; its history is in the audit trail
+(`audit.Event`, reachable as `submission.events`)."""
 
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 
@@ -48,6 +50,10 @@ class Submission(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
+    #: Its audit trail (append-only events in the one trail, `audit.Event`).
+    events = GenericRelation(
+        "audit.Event", object_id_field="target_id", content_type_field="target_type"
+    )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="submissions_edited",
@@ -114,32 +120,3 @@ class SubmittedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.period_id}: {self.value}"
-
-
-class AuditEvent(models.Model):
-    """Append-only record of who did what to a submission; never updated or deleted."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", "Created"
-        EDIT = "edit", "Edited"
-        SUBMIT = "submit", "Submitted"
-        APPROVE = "approve", "Approved"
-        SEND_BACK = "send_back", "Sent back"
-        CORRECT = "correct", "Corrected an approved value"
-
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=20, choices=Action.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    changes = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.actor_id} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)

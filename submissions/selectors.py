@@ -16,13 +16,15 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from audit.models import Event
+from audit.selectors import events_for
 from portal.permissions import can
 from scorecard import figures
 from scorecard.figures import decimal_text
 from scorecard.models import DataPoint, Measure
 from scorecard.periods import Period, PeriodType, latest_ended
 from scorecard.selectors import local_area
-from submissions.models import OPEN_STATUSES, AuditEvent, Status, Submission, SubmittedValue
+from submissions.models import OPEN_STATUSES, Status, Submission, SubmittedValue
 from submissions.validation import RawRow
 
 #: How many recent periods of each type the entry form offers, whether or not they are missing.
@@ -254,8 +256,8 @@ def _line(value: SubmittedValue, history: list[DataPoint]) -> ValueLine:
     return ValueLine(value, same[-1] if same else None, earlier[-1] if earlier else None)
 
 
-def submission_events(submission: Submission) -> QuerySet[AuditEvent]:
-    return submission.events.select_related("actor").order_by("at", "id")
+def submission_events(submission: Submission) -> QuerySet[Event]:
+    return events_for(submission)
 
 
 def stored_rows(submission: Submission) -> list[RawRow]:

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import Action
+from audit.services import audit_event
 from portal.errors import DomainError, NotAllowed, Problem, WrongState
 from portal.permissions import can
 from scorecard.figures import decimal_text
@@ -28,7 +30,6 @@ from scorecard.services.recording import BATCH_SIZE, reporting_periods
 from submissions import selectors
 from submissions.models import (
     EDITABLE_STATUSES,
-    AuditEvent,
     Channel,
     Status,
     Submission,
@@ -132,10 +133,10 @@ def submission_create(
     )
     submission.editors.add(by)
     _store_values(submission, result.values)
-    AuditEvent.objects.create(
-        submission=submission,
-        actor=by,
-        action=AuditEvent.Action.CREATE,
+    audit_event(
+        by=by,
+        action=Action.CREATE,
+        target=submission,
         changes={"channel": channel, **_summary(result)},
     )
     if submit:
@@ -173,10 +174,10 @@ def submission_update(
         submission.values.all().delete()  # a draft's values are not history; the event keeps it
         _store_values(submission, result.values)
         submission.editors.add(by)
-        AuditEvent.objects.create(
-            submission=submission,
-            actor=by,
-            action=AuditEvent.Action.EDIT,
+        audit_event(
+            by=by,
+            action=Action.EDIT,
+            target=submission,
             changes={"channel": channel, **changes},
         )
     if submit:
@@ -252,10 +253,10 @@ def _mark_submitted(submission: Submission, *, by: Any, result: ValidationResult
     for value in stored:
         value.warnings = warnings.get(value.row, [])
     SubmittedValue.objects.bulk_update(stored, ["warnings"], batch_size=BATCH_SIZE)
-    AuditEvent.objects.create(
-        submission=submission,
-        actor=by,
-        action=AuditEvent.Action.SUBMIT,
+    audit_event(
+        by=by,
+        action=Action.SUBMIT,
+        target=submission,
         changes={"from": previous, **_summary(result)},
     )
     submission.refresh_from_db()

@@ -193,7 +193,7 @@ def new(request: HttpRequest) -> HttpResponse:
     organisation_id = _organisation(request).pk
     today = timezone.localdate()
     choices = selectors.period_choices(organisation_id, today)
-    if "period" not in request.GET:
+    if "period" not in request.GET and "other" not in request.GET:
         form = PeriodChoiceForm(choices=choices, today=today)
         return render(request, "submissions/choose_period.html", {"form": form})
     form = PeriodChoiceForm(request.GET, choices=choices, today=today)

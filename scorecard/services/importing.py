@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Organisation
+from audit.models import Action
+from audit.services import audit_event
 from scorecard import compute, selectors
 from scorecard.figures import json_number
 from scorecard.layout import DocumentRow, ScorecardDocument
@@ -191,7 +193,20 @@ def scorecard_import(document: ScorecardDocument, *, by: Any = None) -> ImportRe
         document, name, edition_date, area, measures, by
     )
     scorecard_recompute(measure.pk for measure in measures.values())
-    return ImportResult(edition, created, updated, new_points, edition_created)
+    result = ImportResult(edition, created, updated, new_points, edition_created)
+    if result.changed:
+        audit_event(
+            by=by,
+            action=Action.IMPORT,
+            target=edition,
+            changes={
+                "measures_created": created,
+                "measures_updated": updated,
+                "new_values": new_points,
+                "edition_created": edition_created,
+            },
+        )
+    return result
 
 
 def _edition_from_document(

@@ -7,6 +7,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.models import Action
+from audit.services import audit_event
 from scorecard import selectors
 from scorecard.layout import DocumentRow
 from scorecard.models import Edition, EditionRow, Measure
@@ -57,6 +59,21 @@ def edition_publish(name: str, *, by: Any) -> Edition:
     for row in rows:
         row.edition = edition
     EditionRow.objects.bulk_create(rows)
+    changed = (
+        selectors.changes_between(selectors.edition_scorecard(previous), document)
+        if previous
+        else []
+    )
+    audit_event(
+        by=by,
+        action=Action.PUBLISH,
+        target=edition,
+        changes={
+            "rows": len(rows),
+            "since": previous.name if previous else None,
+            "changed": [c.number for c in changed],
+        },
+    )
     return edition
 
 

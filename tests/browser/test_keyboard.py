@@ -37,7 +37,7 @@ def test_data_lead_signs_in_enters_a_figure_fixes_an_error_and_submits_by_keyboa
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Which period are the figures for?")
     check_accessibility(page, "keyboard-choose-period")
-    period = page.get_by_label("Period")
+    period = page.get_by_label("Period", exact=True)
     tab_to(page, period)
     keyboard.press("ArrowDown")  # the latest month that has ended
     chosen = period.input_value()

@@ -21,7 +21,7 @@ from submissions.approval import (
     submission_send_back,
     submissions_bulk_approve,
 )
-from submissions.models import AuditEvent, Status, Submission
+from submissions.models import Status, Submission
 
 from .factories import Value, submission
 
@@ -65,7 +65,7 @@ def test_approving_makes_each_value_the_current_approved_figure(
 def test_approval_is_recorded_in_the_audit_trail(police_return, approver):
     submission_approve(police_return.pk, by=approver)
 
-    event = AuditEvent.objects.get(submission=police_return)
+    event = police_return.events.get()
     assert (event.action, event.actor) == ("approve", approver)
     assert event.changes["status"] == ["submitted", "approved"]
     assert (event.changes["values"], event.changes["new_versions"], event.changes["measures"]) == (
@@ -91,7 +91,7 @@ def test_a_correction_adds_a_version_and_keeps_the_old_one_visible(imported, lea
         (Decimal("60"), 1, False, "import May-2024"),
         (Decimal("62"), 2, True, f"submission {correction.pk}"),
     ]
-    event = AuditEvent.objects.get(submission=correction, action="correct")
+    event = correction.events.get(action="correct")
     assert event.actor == approver
     assert {
         k: event.changes[k]
@@ -114,7 +114,7 @@ def test_a_value_equal_to_the_current_one_adds_no_version_and_no_correction(
     submission_approve(same.pk, by=approver)
 
     assert DataPoint.objects.filter(measure__number=1, period__label="Oct 23").count() == 1
-    assert not AuditEvent.objects.filter(submission=same, action="correct").exists()
+    assert not same.events.filter(action="correct").exists()
     assert same.values.get().data_point is None
 
 
@@ -222,7 +222,7 @@ def test_sending_back_stores_the_stripped_comment_and_changes_no_figure(police_r
         approver,
     )
     assert sent_back.status == Status.SENT_BACK
-    event = AuditEvent.objects.get(submission=police_return)
+    event = police_return.events.get()
     assert (event.action, event.changes["comment"]) == ("send_back", "Please check November.")
     assert not DataPoint.objects.filter(period__label="Nov 23").exists()
 

@@ -1,4 +1,4 @@
-"""The admin shows returns and their audit trail but cannot add, change or delete them."""
+"""The admin shows returns and the audit trail but cannot add, change or delete them."""
 
 import pytest
 
@@ -19,7 +19,7 @@ def test_an_admin_can_list_and_view_returns_and_audit_events(draft, admin_user):
     page = client.get(f"/admin/submissions/submission/{draft.pk}/change/")
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
-    assert client.get("/admin/submissions/auditevent/").status_code == 200
+    assert client.get("/admin/audit/event/").status_code == 200
 
 
 def test_the_admin_cannot_add_change_or_delete_returns_or_events(draft, admin_user):
@@ -28,8 +28,8 @@ def test_the_admin_cannot_add_change_or_delete_returns_or_events(draft, admin_us
 
     assert client.get("/admin/submissions/submission/add/").status_code == 403
     assert client.post(f"/admin/submissions/submission/{draft.pk}/delete/").status_code == 403
-    assert client.get("/admin/submissions/auditevent/add/").status_code == 403
-    client.post(f"/admin/submissions/auditevent/{event.pk}/change/", {"action": "approve"})
+    assert client.get("/admin/audit/event/add/").status_code == 403
+    client.post(f"/admin/audit/event/{event.pk}/change/", {"action": "approve"})
     event.refresh_from_db()
     assert event.action == "create"
 

@@ -13,8 +13,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from audit.models import Action, Event
 from scorecard.periods import Period, PeriodType
-from submissions.models import AuditEvent, Status, Submission, SubmittedValue
+from submissions.models import Status, Submission, SubmittedValue
 from submissions.validation import FIELDS, RawRow, validate_rows
 from tests.conftest import client_for
 
@@ -241,7 +242,7 @@ def test_each_error_is_the_validators_through_every_entry_point_and_nothing_is_s
     else:
         assert found == expected
     assert Submission.objects.count() == SubmittedValue.objects.count() == 0
-    assert AuditEvent.objects.count() == 0
+    assert Event.objects.filter(target_type__model="submission").count() == 0
 
 
 # Warnings --------------------------------------------------------------------------------------
@@ -304,4 +305,4 @@ def test_a_warning_with_a_note_is_submitted_through_every_entry_point(
 
     assert isinstance(submission, Submission), submission
     assert submission.status == Status.SUBMITTED
-    assert submission.events.filter(action=AuditEvent.Action.SUBMIT, actor=lead).exists()
+    assert submission.events.filter(action=Action.SUBMIT, actor=lead).exists()

@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
+from audit.models import Action
 from scorecard.models import DataPoint, Measure, ReportingPeriod
 from scorecard.periods import PeriodType, latest_ended
-from submissions.models import AuditEvent, Status, Submission
+from submissions.models import Status, Submission
 from submissions.services import upload_stage
 from submissions.validation import RawRow
 from tests.conftest import client_for
@@ -285,7 +286,7 @@ def test_editing_a_draft_records_what_changed_from_what_and_who_edited(draft, le
     )
 
     assert set(draft.editors.all()) == {lead, colleague}
-    edit = draft.events.get(action=AuditEvent.Action.EDIT)
+    edit = draft.events.get(action=Action.EDIT)
     assert edit.actor == colleague
     assert edit.changes["changed"] == [
         {"measure": 1, "area": "Southampton", "period": "Nov 23", "field": "value",
@@ -327,7 +328,7 @@ def test_a_submitted_or_approved_return_cannot_be_edited(draft, lead, approver, 
 
     assert opened["Location"] == posted["Location"] == f"/submissions/{draft.pk}/"
     assert draft.values.get().value == 61
-    assert not draft.events.filter(action=AuditEvent.Action.EDIT).exists()
+    assert not draft.events.filter(action=Action.EDIT).exists()
     assert "only a draft or a return sent back can be changed" in text(
         client.get(f"/submissions/{draft.pk}/")
     )
@@ -393,7 +394,7 @@ def test_submitting_twice_is_refused_the_second_time(draft, lead):
     response = client.post(f"/submissions/{draft.pk}/submit/")
 
     assert response["Location"] == f"/submissions/{draft.pk}/"
-    assert draft.events.filter(action=AuditEvent.Action.SUBMIT).count() == 1
+    assert draft.events.filter(action=Action.SUBMIT).count() == 1
 
 
 def test_a_returns_page_and_its_api_need_the_same_queries_for_few_or_many_values(

@@ -14,10 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from audit.models import Action
 from scorecard.figures import format_value
 from scorecard.models import AreaKind, DataPoint
 from scorecard.periods import Period, PeriodType, latest_ended
-from submissions.models import AuditEvent, Channel, Status, Submission, SubmittedValue
+from submissions.models import Channel, Status, Submission, SubmittedValue
 from submissions.resources import read_values_file
 from submissions.services import BATCH_SIZE
 from tests.conftest import client_for
@@ -94,7 +95,7 @@ def test_nothing_is_saved_until_the_data_lead_confirms(imported, lead, csv_bytes
     assert confirmed["Location"] == f"/submissions/{submission.pk}/"
     assert (submission.status, submission.channel) == (Status.DRAFT, Channel.UPLOAD)
     assert submission.values.get().value == 61
-    assert submission.events.get().action == AuditEvent.Action.CREATE
+    assert submission.events.get().action == Action.CREATE
     assert staged_files() == []
     assert client.post(url).status_code == 404  # the staged rows are gone once confirmed
 
@@ -400,7 +401,7 @@ def test_a_file_can_replace_a_drafts_figures_and_the_edit_is_audited(
 
     assert Submission.objects.count() == 1
     assert sorted(v.value for v in submission.values.all()) == [35, 62]
-    edit = submission.events.get(action=AuditEvent.Action.EDIT)
+    edit = submission.events.get(action=Action.EDIT)
     assert edit.changes["channel"] == "upload"
     assert edit.changes["changed"] == [
         {"measure": 1, "area": "Southampton", "period": "Nov 23", "field": "value",
