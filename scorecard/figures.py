@@ -256,6 +256,11 @@ def uk_date(value: Any) -> str:
     return str(value)
 
 
+def uk_month(value: dt.date) -> str:
+    """The month a date falls in, as "May 2024" (an edition's month)."""
+    return f"{MONTH_NAMES[value.month - 1]} {value.year}"
+
+
 def _date_text(day: dt.date) -> str:
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 

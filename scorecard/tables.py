@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django_tables2.rows import BoundRow
 
-from scorecard.figures import uk_date, uk_number
+from scorecard.figures import uk_date, uk_month, uk_number
 from scorecard.layout import DocumentRow
 from scorecard.models import DataPoint, Edition
 from scorecard.selectors import BoardRow, RowChange
@@ -135,7 +135,7 @@ class EditionTable(CaptionedTable):
         return _link("scorecard:edition", value, value)
 
     def render_edition_date(self, value: Any) -> str:
-        return f"{value:%B %Y}"
+        return uk_month(value)
 
     def render_published_at(self, value: Any) -> str:
         return uk_date(value)

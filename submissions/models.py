@@ -120,3 +120,35 @@ class SubmittedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.period_id}: {self.value}"
+
+
+class StagedUpload(models.Model):
+    """A parsed upload waiting for its data lead to confirm the preview.
+
+    Kept in the database, not on one machine's disk, so that whichever web machine shows the
+    preview or takes the confirmation finds it; confirming deletes it (so a second confirmation
+    finds nothing), and staging sweeps those older than UPLOAD_MAX_AGE.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The open return whose values the file replaces; empty for a new return.",
+    )
+    rows = models.JSONField(help_text="[[row number, {column: text}], ...] as parsed.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Upload {self.filename} by {self.user_id}"
+
+    @property
+    def raw_rows(self) -> list[Any]:
+        from submissions.validation import RawRow
+
+        return [RawRow(row, fields) for row, fields in self.rows]

@@ -17,7 +17,7 @@ import tablib
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
-from scorecard.figures import neutralise
+from scorecard.figures import neutralise, uk_date
 from scorecard.periods import Period
 from submissions.validation import FIELDS, REQUIRED_COLUMNS, Issue, RawRow
 
@@ -33,7 +33,8 @@ class PeriodWidget(widgets.CharWidget):
         if isinstance(value, dt.date) and value.day == 1:
             return Period.month(value.year, value.month).label
         if isinstance(value, dt.datetime | dt.date):
-            return f"{value.day} {value:%B %Y}"
+            # Any other date is shown as written, for the validator to explain.
+            return uk_date(value.date() if isinstance(value, dt.datetime) else value)
         return super().clean(value, row, **kwargs)
 
 

@@ -7,16 +7,12 @@ cannot both move a return. (Approval and sending back live in `submissions.appro
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +27,7 @@ from submissions import selectors
 from submissions.models import (
     EDITABLE_STATUSES,
     Channel,
+    StagedUpload,
     Status,
     Submission,
     SubmittedValue,
@@ -265,48 +262,26 @@ def _mark_submitted(submission: Submission, *, by: Any, result: ValidationResult
 
 # Uploads between preview and confirmation ----------------------------------------------------
 
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+UPLOAD_MAX_AGE = timedelta(hours=24)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-
-
-@dataclass(frozen=True)
-class StagedUpload:
-    token: str
-    user_id: int
-    filename: str
-    submission_id: int | None
-    rows: list[RawRow]
-
-
-def _upload_dir() -> Path:
-    return Path(settings.VAR_DIR) / "uploads"
 
 
 def upload_stage(
     *, by: Any, filename: str, rows: Sequence[RawRow], submission: Submission | None = None
 ) -> str:
-    """Keep parsed rows on the server until the data lead confirms them; returns the token.
+    """Keep parsed rows until the data lead confirms them; returns the token for the preview.
 
     The rows stay out of hidden form fields so the confirmed data is exactly what was previewed.
     """
-    directory = _upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
-    for old in directory.glob("*.json"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink(missing_ok=True)
-        except FileNotFoundError:
-            pass  # another upload's sweep removed it first
-    token = secrets.token_urlsafe(24)
-    payload = {
-        "user_id": by.pk,
-        "filename": filename,
-        "submission_id": submission.pk if submission else None,
-        "rows": [[r.row, {k: _cell(v) for k, v in r.fields.items()}] for r in rows],
-    }
-    (directory / f"{token}.json").write_text(json.dumps(payload), encoding="utf-8")
-    return token
+    StagedUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_MAX_AGE).delete()
+    staged = StagedUpload.objects.create(
+        token=secrets.token_urlsafe(24),
+        user=by,
+        filename=filename[:255],
+        submission=submission,
+        rows=[[r.row, {k: _cell(v) for k, v in r.fields.items()}] for r in rows],
+    )
+    return staged.token
 
 
 def _cell(value: object) -> str:
@@ -314,39 +289,29 @@ def _cell(value: object) -> str:
 
 
 def upload_load(token: str, *, user: Any) -> StagedUpload | None:
-    """The staged upload if it exists and belongs to `user`."""
+    """The staged upload if it exists, has not expired and belongs to `user`."""
     if not _TOKEN.fullmatch(token):
         return None
-    path = _upload_dir() / f"{token}.json"
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if payload.get("user_id") != user.pk:
-        return None
-    return StagedUpload(
-        token=token,
-        user_id=payload["user_id"],
-        filename=payload["filename"],
-        submission_id=payload["submission_id"],
-        rows=[RawRow(row, fields) for row, fields in payload["rows"]],
-    )
+    return StagedUpload.objects.filter(
+        token=token, user_id=user.pk, created_at__gte=timezone.now() - UPLOAD_MAX_AGE
+    ).first()
 
 
-def upload_discard(token: str) -> None:
-    if _TOKEN.fullmatch(token):
-        (_upload_dir() / f"{token}.json").unlink(missing_ok=True)
-
-
+@transaction.atomic
 def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
-    """Save a previewed upload: a new draft, or the replacement values of an open return."""
+    """Save a previewed upload: a new draft, or the replacement values of an open return.
+
+    The staged rows are deleted first, in the same transaction: of two confirmations racing,
+    the second finds them gone and saves nothing.
+    """
+    claimed, _ = StagedUpload.objects.filter(pk=staged.pk).delete()
+    if not claimed:
+        raise WrongState("This upload has already been saved: it is no longer waiting.")
     if staged.submission_id is None:
-        created, _ = submission_create(by=by, rows=staged.rows, channel=Channel.UPLOAD)
-        upload_discard(staged.token)
+        created, _ = submission_create(by=by, rows=staged.raw_rows, channel=Channel.UPLOAD)
         return created
     existing = Submission.objects.filter(pk=staged.submission_id).first()
     if existing is None:
         raise NotAllowed("The return this file was meant to replace no longer exists.")
-    submission_update(existing, by=by, rows=staged.rows, channel=Channel.UPLOAD)
-    upload_discard(staged.token)
+    submission_update(existing, by=by, rows=staged.raw_rows, channel=Channel.UPLOAD)
     return existing

@@ -331,15 +331,15 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             general = [i for i in exc.errors if i.row is None]
         except WrongState as exc:
             messages.error(request, str(exc))
+            if staged.submission_id is None:
+                return redirect("submissions:home")
             return redirect("submissions:detail", pk=staged.submission_id)
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from exc
         else:
             messages.success(
                 request, f"Submission {saved.pk} saved as a draft: check it, then submit it."
             )
             return redirect("submissions:detail", pk=saved.pk)
-    result = entry_selectors.upload_preview(staged.rows, user=request.user)
+    result = entry_selectors.upload_preview(staged.raw_rows, user=request.user)
     page = Paginator(result.rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -190,23 +190,26 @@ def test_publishing_an_edition_someone_published_meanwhile_is_refused_not_a_500(
     assert b"was published meanwhile" in response.content
 
 
-def test_staging_an_upload_survives_an_expired_file_removed_by_another_upload(
-    lead, settings, tmp_path, monkeypatch
-):
-    # Every upload sweeps expired staged files: one listed by glob() and removed by a
-    # concurrent upload before stat() made stat() raise FileNotFoundError (a 500).
-    from pathlib import Path
+def test_a_staged_upload_is_kept_in_the_database_and_expires(lead, settings):
+    # Kept in the database, any web machine can show and confirm it; an expired one is swept by
+    # the next upload and cannot be loaded meanwhile.
+    from datetime import timedelta
 
-    from submissions.services import upload_load, upload_stage
+    from django.utils import timezone
+
+    from submissions.models import StagedUpload
+    from submissions.services import UPLOAD_MAX_AGE, upload_load, upload_stage
     from submissions.validation import RawRow
 
-    real_glob = Path.glob
-
-    def glob_with_a_vanished_file(self, pattern):
-        yield self / "vanished-by-another-upload.json"
-        yield from real_glob(self, pattern)
-
-    monkeypatch.setattr(Path, "glob", glob_with_a_vanished_file)
     rows = [RawRow(2, {"measure": "1", "period": "Oct 23", "value": "5"})]
+    old = upload_stage(by=lead, filename="old.csv", rows=rows)
+    StagedUpload.objects.filter(token=old).update(
+        created_at=timezone.now() - UPLOAD_MAX_AGE - timedelta(minutes=1)
+    )
+    assert upload_load(old, user=lead) is None
+
     token = upload_stage(by=lead, filename="figures.csv", rows=rows)
-    assert upload_load(token, user=lead) is not None
+
+    assert list(StagedUpload.objects.values_list("token", flat=True)) == [token]
+    staged = upload_load(token, user=lead)
+    assert staged is not None and staged.raw_rows == rows

@@ -146,3 +146,33 @@ def test_two_returns_for_the_same_new_figure_approved_at_once_leave_one_current_
         assert (
             submission_refused.status == Status.SUBMITTED
         )  # rolled back whole: approve again later
+
+
+def test_two_confirmations_of_one_staged_upload_save_one_draft(
+    postgres, imported, lead, monkeypatch
+):
+    import time
+
+    from portal.errors import WrongState
+    from submissions import services
+    from submissions.validation import RawRow
+
+    original = services.submission_create
+
+    def slowly(*args, **kwargs):
+        time.sleep(0.3)  # hold the winner inside its transaction while the other arrives
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "submission_create", slowly)
+    token = services.upload_stage(
+        by=lead,
+        filename="f.csv",
+        rows=[RawRow(2, {"measure": "1", "period": "Nov 23", "value": "61"})],
+    )
+    staged = [services.upload_load(token, user=lead) for _ in range(2)]
+
+    outcomes = race(lambda s: services.upload_confirm(s, by=lead), staged)
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["Submission", "WrongState"], outcomes
+    assert any(isinstance(o, WrongState) and "already been saved" in str(o) for o in outcomes)
+    assert Submission.objects.count() == 1
