@@ -6,7 +6,8 @@ validator, the API and the UI all go through this module so that a label always 
 same dates, sorts the same way and is written back in the same canonical form.
 
 Pure standard library on purpose: it is used outside Django (importers, scripts, tests) and must
-stay cheap to import.
+stay cheap to import. It is about 500 lines because every way of writing a period is read here
+and nowhere else; splitting the parser from the labels it must round-trip would invite drift.
 """
 
 from __future__ import annotations

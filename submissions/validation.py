@@ -6,12 +6,13 @@ clean values plus a list of issues, each naming the row, the field and the reaso
 the whole submission; warnings are allowed but need a note before the return is submitted.
 
 Everything the checks need (measures, areas, periods, current approved values and recent history)
-is loaded once per call, so the number of queries does not grow with the number of rows.
+is loaded once per call, so the number of queries does not grow with the number of rows. The
+warnings' rules are in `submissions.warnings`; the checks stay together here (about 500 lines) on
+purpose, as one checker whose parts share what it has loaded, so no channel can skip a part.
 """
 
 from __future__ import annotations
 
-import statistics
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -44,6 +45,7 @@ from scorecard.periods import (
     latest_ended,
     parse_period,
 )
+from submissions.warnings import HISTORY_PERIODS, figure_warnings
 
 #: The long format's columns, in the contract's order.
 FIELDS: tuple[str, ...] = ("measure", "period", "area", "value", "numerator", "denominator", "note")
@@ -51,15 +53,6 @@ FIELDS: tuple[str, ...] = ("measure", "period", "area", "value", "numerator", "d
 REQUIRED_COLUMNS: tuple[str, ...] = ("measure", "period", "value")
 
 Level = Literal["error", "warning"]
-
-#: Outlier rule: modified z-score (Iglewicz and Hoaglin) over this many recent approved periods.
-HISTORY_PERIODS = 8
-MIN_HISTORY_FOR_Z = 4
-Z_LIMIT = 3.5
-#: With too little history for the z-score, a change of more than this fraction is flagged.
-SHORT_HISTORY_CHANGE = Decimal("0.5")
-#: Counts this small might identify people once published.
-SMALL_COUNTS = (Decimal(1), Decimal(4))
 
 
 class RowStatus(StrEnum):
@@ -454,7 +447,7 @@ def validate_rows(
             denominator=item.denominator,
             note=item.note,
         )
-        clean.warnings = _warnings(clean, history.fill(clean))
+        clean.warnings = figure_warnings(clean.measure, clean.value, history.fill(clean))
         for message in clean.warnings:
             checker.issues.append(Issue(clean.row, "value", message, "warning"))
         if require_notes and clean.warnings and not clean.note:
@@ -513,49 +506,3 @@ class _History:
         if history:
             clean.previous_period, clean.previous = history[-1]
         return history
-
-
-def _warnings(clean: CleanValue, history: list[tuple[Period, Decimal]]) -> list[str]:
-    warnings = []
-    outlier = _outlier(clean, history)
-    if outlier:
-        warnings.append(outlier)
-    low, high = SMALL_COUNTS
-    if clean.measure.kind is ValueKind.COUNT and low <= clean.value <= high:
-        warnings.append(
-            f"A count of {uk_number(clean.value)} is small enough that it might identify people: "
-            "check it can be published, and add a note."
-        )
-    return warnings
-
-
-def _outlier(clean: CleanValue, history: list[tuple[Period, Decimal]]) -> str | None:
-    """A robust check against recent history: the modified z-score using the median absolute
-    deviation, which one earlier odd figure cannot distort the way a mean and standard deviation
-    would; with too little history, a change of more than half from the previous figure."""
-    if not history:
-        return None
-    value = clean.value
-    places = clean.measure.decimal_places
-    recent = [v for _, v in history]
-    if len(recent) >= MIN_HISTORY_FOR_Z:
-        median = statistics.median(recent)
-        mad = statistics.median(abs(v - median) for v in recent)
-        if mad != 0:
-            score = Decimal("0.6745") * (value - median) / mad
-            if abs(score) > Decimal(str(Z_LIMIT)):
-                return (
-                    f"{uk_number(value)} is far from this measure's recent figures (median "
-                    f"{uk_number(median, places)} over the last {len(recent)} periods): check it, "
-                    "and add a note explaining it."
-                )
-            return None
-    last_period, last = history[-1]
-    if abs(value - last) > SHORT_HISTORY_CHANGE * abs(last) or (last == 0 and value != 0):
-        direction = "higher" if value > last else "lower"
-        return (
-            f"{uk_number(value)} is more than half {direction} than the previous figure "
-            f"({uk_number(last, places)} for {last_period.label}): check it, and add a note "
-            "explaining it."
-        )
-    return None

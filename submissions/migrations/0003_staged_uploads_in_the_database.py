@@ -6,23 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('submissions', '0002_events_in_the_audit_trail'),
+        ("submissions", "0002_events_in_the_audit_trail"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StagedUpload',
+            name="StagedUpload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('filename', models.CharField(max_length=255)),
-                ('rows', models.JSONField(help_text='[[row number, {column: text}], ...] as parsed.')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('submission', models.ForeignKey(blank=True, help_text='The open return whose values the file replaces; empty for a new return.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='submissions.submission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("filename", models.CharField(max_length=255)),
+                (
+                    "rows",
+                    models.JSONField(help_text="[[row number, {column: text}], ...] as parsed."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The open return whose values the file replaces; empty for a new return.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="submissions.submission",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]
