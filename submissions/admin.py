@@ -1,42 +1,33 @@
-"""Read-only admin for returns and their audit trail: figures change only through the workflow
-(services and approval), and audit events are append-only, so the admin can look but not touch."""
-
-from typing import Any
+"""Read-only admin for returns and their audit trail, for admins (`manage_catalogue`, via
+PortalAdminMixin): figures change only through the workflow (services and approval), and audit
+events are append-only, so the admin can look but not touch."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from portal.admin import PortalAdminMixin
 from submissions.models import AuditEvent, Submission, SubmittedValue
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class SubmittedValueInline(ReadOnlyMixin, admin.TabularInline):
+class SubmittedValueInline(PortalAdminMixin, admin.TabularInline):
     model = SubmittedValue
+    read_only = True
     fields = ("row", "measure", "area", "period", "value", "numerator", "denominator", "note")
     readonly_fields = fields
     extra = 0
     show_change_link = False
 
 
-class AuditEventInline(ReadOnlyMixin, admin.TabularInline):
+class AuditEventInline(PortalAdminMixin, admin.TabularInline):
     model = AuditEvent
+    read_only = True
     fields = ("at", "actor", "action", "changes")
     readonly_fields = fields
     extra = 0
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SubmissionAdmin(PortalAdminMixin, admin.ModelAdmin):
+    read_only = True
     list_display = ["id", "organisation", "status", "channel", "created_by", "created_at"]
     list_filter = ["status", "organisation", "channel"]
     list_select_related = ["organisation", "created_by"]
@@ -45,7 +36,8 @@ class SubmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AuditEventAdmin(PortalAdminMixin, admin.ModelAdmin):
+    read_only = True
     list_display = ["at", "submission", "action", "actor"]
     list_filter = ["action"]
     list_select_related = ["submission", "actor"]

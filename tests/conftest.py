@@ -1,5 +1,6 @@
 """Shared fixtures: personas (a data lead of the owning organisation, a lead of another, an
-approver, a board member, an admin, anonymous) and the reference scorecard."""
+approver, a board member, an admin who is not a superuser, a superuser, anonymous) and the
+reference scorecard."""
 
 import io
 from pathlib import Path
@@ -80,7 +81,15 @@ def board(db):
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    """The admin persona as production has it: the admin role, not a superuser (the role alone
+    gives staff status and the admin site, through portal.permissions)."""
+    return UserFactory(username="admin", role=Role.ADMIN)
+
+
+@pytest.fixture
+def superuser(db):
+    """A Django superuser as `createsuperuser` makes one, with the default role."""
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 def client_for(user) -> Client:
