@@ -3,9 +3,13 @@ approver, a board member, an admin who is not a superuser, a superuser, anonymou
 reference scorecard."""
 
 import io
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 
@@ -16,11 +20,26 @@ REPO = Path(__file__).resolve().parent.parent
 REFERENCE = REPO.parent / "shared" / "reference" / "southampton-rdhp-scorecard-2024-05.tsv"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+#: "Now" for the tests whose outcome depends on today's date: a Sunday morning in late November
+#: 2026. The latest ended month is then Oct 26 (Nov 26 has not ended), the latest ended financial
+#: year 2025/26, and the date shows as "29 November 2026 at 10am".
+FROZEN_NOW = datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Personas are created in almost every test; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def frozen_today() -> Iterator[time_machine.Traveller]:
+    """Run the test at FROZEN_NOW, so that periods due, periods not ended yet and dates shown
+    are the same whatever day the suite runs. The clock ticks on from there (so timestamps
+    still order), and only tests that ask for it travel: the browser tests' live server keeps
+    the real clock, which the browser's cookies expect."""
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -254,7 +254,7 @@ def test_approving_from_the_review_page_confirms_and_returns_to_the_queue(
 
 
 def test_a_decision_someone_else_already_made_is_explained(
-    police_return, approver, second_approver
+    frozen_today, police_return, approver, second_approver
 ):
     client_for(second_approver).post(review_url(police_return.pk), {"action": "approve"})
 
@@ -264,7 +264,10 @@ def test_a_decision_someone_else_already_made_is_explained(
 
     assert response.redirect_chain == [(review_url(police_return.pk), 302)]
     [message] = messages_of(response)
-    assert "already been approved by approver2" in message
+    assert message == (
+        f"Submission {police_return.pk} has already been approved by approver2 "
+        "(29 November 2026 at 10am)."
+    )
     html = response.content.decode()
     assert "This submission has been approved" in html
     assert 'value="approve"' not in html

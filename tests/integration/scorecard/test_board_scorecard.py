@@ -239,11 +239,12 @@ def test_the_board_never_sees_a_figure_awaiting_approval(imported, board, lead):
     assert "987654" not in cells and "Nov 23" not in cells
 
 
-def test_board_pack_is_laid_out_for_printing(imported, board, new_figures):
+def test_board_pack_is_laid_out_for_printing(frozen_today, imported, board, new_figures):
     content = get(board, "/scorecard/board-pack/").content.decode()
     assert "<h1" in content and "Reducing Drug Harm Partnership Scorecard" in content
     assert "with changes since May-2024 marked" in content
-    assert "Printed" in content
+    assert "<dt>Figures as at</dt><dd>29 November 2026 at 10am</dd>" in content
+    assert "<dt>Printed</dt><dd>29 November 2026 at 10am</dd>" in content
     assert "How to read the scorecard" in content
     assert "Up since the previous period" in content
     assert "Not Comparable" in content

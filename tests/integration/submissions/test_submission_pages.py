@@ -3,7 +3,7 @@ and who may see or touch each (a lead of the organisation, a lead of another, an
 board member, an anonymous visitor)."""
 
 import html
-from datetime import timedelta
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
-from scorecard.models import DataPoint, Measure, ReportingPeriod
-from scorecard.periods import PeriodType, latest_ended
+from scorecard.models import DataPoint, Measure
+from scorecard.periods import Period
 from submissions.models import AuditEvent, Status, Submission
 from submissions.services import upload_stage
 from submissions.validation import RawRow
 from tests.conftest import client_for
-from tests.factories import UserFactory
+from tests.factories import UserFactory, reporting_period
 
 pytestmark = pytest.mark.django_db
 
@@ -96,27 +96,33 @@ def test_a_board_member_never_sees_unapproved_values(draft, board):
 # Home -----------------------------------------------------------------------------------------
 
 
-def test_home_lists_the_organisations_measures_with_latest_value_and_period_due(imported, lead):
+def test_home_lists_the_organisations_measures_with_latest_value_and_period_due(
+    frozen_today, imported, lead
+):
     response = client_for(lead).get("/submissions/")
 
     statuses = response.context["statuses"]
     assert [s.measure.number for s in statuses] == [1, 2, 3, 7]
-    first = statuses[0]
-    assert (first.latest_value, first.latest_period.label) == (Decimal(60), "Oct 23")
-    due = latest_ended(PeriodType.MONTH, timezone.localdate())
-    assert first.due == due
+    assert [(s.latest_period.label, s.latest_value, s.due.label) for s in statuses] == [
+        ("Oct 23", Decimal(60), "Oct 26"),
+        ("Sept 23", Decimal(84), "Oct 26"),
+        ("2022/23", Decimal(530), "2025/26"),
+        ("Oct 23", Decimal(33), "Oct 26"),
+    ]
     page = text(response)
-    assert f"Enter figures for {due.label}</a>" in page
-    assert f'href="/submissions/new/?period={due.label.replace(" ", "%20")}"' in page
+    assert "Enter figures for Oct 26</a>" in page
+    assert 'href="/submissions/new/?period=Oct%2026"' in page
+    assert "Enter figures for 2025/26</a>" in page
 
 
-def test_a_measure_with_the_latest_ended_period_approved_is_up_to_date(imported, lead):
+def test_a_measure_with_the_latest_ended_period_approved_is_up_to_date(
+    frozen_today, imported, lead
+):
     measure = Measure.objects.get(number=3)
-    due = latest_ended(PeriodType.FINANCIAL_YEAR, timezone.localdate())
     DataPoint.objects.create(
         measure=measure,
         area=DataPoint.objects.filter(measure=measure).first().area,
-        period=ReportingPeriod.for_period(due),
+        period=reporting_period("2025/26"),
         value=500,
         origin="test",
         approved_at=timezone.now(),
@@ -125,7 +131,8 @@ def test_a_measure_with_the_latest_ended_period_approved_is_up_to_date(imported,
     statuses = client_for(lead).get("/submissions/").context["statuses"]
 
     assert statuses[2].measure.number == 3 and statuses[2].due is None
-    assert statuses[2].latest_period == due
+    assert statuses[2].latest_period.label == "2025/26"
+    assert "Enter figures for 2025/26" not in text(client_for(lead).get("/submissions/"))
 
 
 def test_home_shows_open_submissions_per_measure_and_returns_newest_first_with_comments(
@@ -156,13 +163,17 @@ def test_home_shows_only_the_organisations_own_returns(imported, lead, other_lea
 # Entering figures -----------------------------------------------------------------------------
 
 
-def test_choosing_a_period_offers_recent_ended_periods_of_the_organisations_types(imported, lead):
+def test_choosing_a_period_offers_recent_ended_periods_of_the_organisations_types(
+    frozen_today, imported, lead
+):
     response = client_for(lead).get("/submissions/new/")
 
     page = text(response)
-    month = latest_ended(PeriodType.MONTH, timezone.localdate()).label
-    year = latest_ended(PeriodType.FINANCIAL_YEAR, timezone.localdate()).label
-    assert f'<option value="{month}">' in page and f'<option value="{year}">' in page
+    months = re.findall(r'<option value="([A-Z][a-z]+ \d\d)">', page)
+    years = re.findall(r'<option value="(\d{4}/\d\d)">', page)
+    assert months == ["Oct 26", "Sept 26", "Aug 26", "Jul 26", "Jun 26", "May 26", "Apr 26",
+                      "Mar 26", "Feb 26", "Jan 26", "Dec 25", "Nov 25"]  # fmt: skip
+    assert years == ["2025/26", "2024/25", "2023/24", "2022/23", "2021/22"]
     assert "Calendar quarter" not in page
     assert '<label class="govuk-label govuk-label--s" for="id_period">Period</label>' in page
     assert 'id="id_period-hint"' in page
@@ -173,10 +184,12 @@ def test_choosing_a_period_offers_recent_ended_periods_of_the_organisations_type
     [
         ("Smarch", "is not a period label we recognise"),
         ("2023/24 Q1", "Your organisation has no measures reported by financial quarter"),
-        ("Jan 2100", "Jan 2100 has not ended yet"),
+        ("Nov 2026", "Nov 26 has not ended yet"),
     ],
 )
-def test_a_period_that_cannot_be_entered_is_explained(imported, lead, period, message):
+def test_a_period_that_cannot_be_entered_is_explained(
+    frozen_today, imported, lead, period, message
+):
     response = client_for(lead).get("/submissions/new/", {"period": period})
 
     assert "There is a problem" in text(response) and message in text(response)
@@ -336,8 +349,7 @@ def test_a_submitted_or_approved_return_cannot_be_edited(draft, lead, approver, 
 def test_a_return_with_too_many_values_for_the_form_is_edited_by_file(
     imported, lead, make_submission
 ):
-    first = latest_ended(PeriodType.MONTH, timezone.localdate() - timedelta(days=3650))
-    periods = [first]
+    periods = [Period.month(2013, 10)]
     while len(periods) < 130:
         periods.append(periods[-1].previous())
     submission = make_submission(
@@ -353,7 +365,7 @@ def test_a_return_with_too_many_values_for_the_form_is_edited_by_file(
 
 
 def test_the_page_shows_status_values_warnings_notes_corrections_and_history(
-    imported, lead, make_submission
+    frozen_today, imported, lead, make_submission
 ):
     submission = make_submission(
         lead,
@@ -368,7 +380,8 @@ def test_the_page_shows_status_values_warnings_notes_corrections_and_history(
     assert "Note:</span> Revised count" in page
     assert "A count of 2 is small enough that it might identify people" in page
     assert "2, of which 1 correction of approved figures and 1 with warnings" in page
-    assert "Created</strong> by lead.police" in page
+    assert "lead.police, 29 November 2026 at 10am (form)" in page
+    assert "Created</strong> by lead.police, 29 November 2026 at 10am" in page
     assert "Submit for approval" in page
 
 
@@ -400,7 +413,7 @@ def test_a_returns_page_and_its_api_need_the_same_queries_for_few_or_many_values
     imported, lead, make_submission
 ):
     def months(count):
-        periods = [latest_ended(PeriodType.MONTH, timezone.localdate() - timedelta(days=4000))]
+        periods = [Period.month(2013, 10)]
         while len(periods) < count:
             periods.append(periods[-1].previous())
         return [{"measure": "2", "period": p.label, "value": "80"} for p in periods]
