@@ -79,6 +79,12 @@ def lead(organisation):
 
 
 @pytest.fixture
+def icu_lead(icu):
+    """A data lead of the ICU, which owns the measures national datasets report."""
+    return UserFactory(username="lead.icu", role=Role.DATA_LEAD, organisation=icu)
+
+
+@pytest.fixture
 def other_lead(other_organisation):
     return UserFactory(username="lead.opcc", role=Role.DATA_LEAD, organisation=other_organisation)
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 from scorecard.models import DataPoint
 from submissions.models import Status, Submission
 from tests.conftest import client_for
-
-from .factories import Value, prepared_by, submission
+from tests.factories import Value, data_lead_of, prepared_by, submission
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +99,9 @@ def test_queue_lists_submitted_returns_oldest_first_with_counts(imported, lead, 
     older = submission(
         by=icu_lead,
         submitted_at=now - timedelta(days=2),
-        values=[
-            Value(4, "2023/24", "5.2", warnings=["Far from recent history", "Another"]),
-            Value(4, "2023/24", "3.1", area="england"),
+        values=[  # each more than half above 2022/23 (4.9 and 3.0): a warning each
+            Value(4, "2023/24", "9.9", note="New recording rules"),
+            Value(4, "2023/24", "6.5", area="England", note="New recording rules"),
         ],
     )
     submission(by=lead, status=Status.DRAFT, values=[Value(7, "Nov 23", "30")])
@@ -145,7 +144,7 @@ def test_bulk_approval_from_the_queue_approves_the_selected_and_reports_skips(
     imported, lead, approver
 ):
     clean = submission(by=lead, values=[Value(1, "Nov 23", "65")])
-    warned = submission(by=lead, values=[Value(7, "Nov 23", "3", warnings=["Small number"])])
+    warned = submission(by=lead, values=[Value(7, "Nov 23", "3", note="Three networks")])
 
     response = client_for(approver).post(BULK, {"submission": [clean.pk, warned.pk]}, follow=True)
 
@@ -174,13 +173,7 @@ def test_review_shows_previous_value_change_warnings_and_notes(imported, lead, a
     pending = submission(
         by=lead,
         values=[
-            Value(
-                1,
-                "Nov 23",
-                "65",
-                note="Two new networks mapped",
-                warnings=[{"field": "value", "message": "Far from recent history"}],
-            ),
+            Value(1, "Nov 23", "95", note="Two new networks mapped"),  # more than half up on 60
             Value(1, "Oct 23", "62", note="Late records"),
         ],
     )
@@ -191,9 +184,9 @@ def test_review_shows_previous_value_change_warnings_and_notes(imported, lead, a
     assert (new_month.previous.period.label, new_month.is_correction, new_month.change) == (
         "Oct 23",
         False,
-        5,
+        35,
     )
-    assert round(new_month.change_percent, 1) == Decimal("8.3")
+    assert round(new_month.change_percent, 1) == Decimal("58.3")
     assert (correction.previous.version, correction.is_correction, correction.change) == (
         1,
         True,
@@ -202,10 +195,10 @@ def test_review_shows_previous_value_change_warnings_and_notes(imported, lead, a
     html = response.content.decode()
     for text in (
         "60.0",
-        "65.0",
-        "+5.0",
-        "+8.3%",
-        "Far from recent history",
+        "95.0",
+        "+35.0",
+        "+58.3%",
+        "95 is more than half higher than the previous figure (60.0 for Oct 23)",
         "Two new networks mapped",
         "Correction",
         "Late records",
@@ -215,9 +208,10 @@ def test_review_shows_previous_value_change_warnings_and_notes(imported, lead, a
 
 
 def test_review_tells_an_approver_who_prepared_the_return_that_they_cannot_decide_it(
-    imported, lead, approver
+    imported, organisation, lead, approver
 ):
-    edited = submission(by=lead, editors=[approver], values=[Value(1, "Nov 23", "65")])
+    with data_lead_of(approver, organisation):
+        edited = submission(by=lead, editors=[approver], values=[Value(1, "Nov 23", "65")])
 
     html = client_for(approver).get(review_url(edited.pk)).content.decode()
 

@@ -2,18 +2,18 @@
 query counts."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from html.parser import HTMLParser
 
 from django.test import Client
-from django.utils import timezone
 
-from scorecard.models import Area, AreaKind, Commitment, DataPoint, Measure, PriorityArea
+from accounts.models import Organisation
+from scorecard.models import Area, AreaKind, Commitment, Measure, PriorityArea
 from scorecard.services import scorecard_recompute
 from tests.conftest import client_for
-from tests.factories import month
+from tests.factories import month, record_history
 
 READING_PERSONAS = ["lead", "other_lead", "approver", "board", "admin_user"]
+SOURCES = ["ICU", "Police"]
 
 
 def get(user, url: str, **extra):
@@ -95,8 +95,11 @@ def measure_rows(content: bytes) -> dict[int, Row]:
     }
 
 
-def add_bulk_measures(count: int, *, start: int = 1000) -> None:
-    """`count` monthly measures in five commitments, each with three approved months."""
+def add_bulk_measures(count: int, *, start: int = 1000) -> list[Measure]:
+    """`count` monthly measures in five commitments, each owned by the organisation its source
+    names (Police or ICU, as the import assigns them) and with three approved months (Aug to
+    Oct 23) recorded as the import records them; their rows computed."""
+    owners = {o.short_name: o for o in Organisation.objects.filter(short_name__in=SOURCES)}
     priority, _ = PriorityArea.objects.get_or_create(name="Bulk priority area")
     commitments = [
         Commitment.objects.get_or_create(priority_area=priority, name=f"Bulk commitment {i}")[0]
@@ -111,7 +114,8 @@ def add_bulk_measures(count: int, *, start: int = 1000) -> None:
             unit="Monthly count",
             value_kind="count",
             period_type="month",
-            source="Police" if i % 2 else "ICU",
+            source=SOURCES[i % 2],
+            organisation=owners.get(SOURCES[i % 2]),
             comparable_with_england=False,
             polarity="lower_is_better" if i % 3 else "no_judgement",
         )
@@ -119,19 +123,13 @@ def add_bulk_measures(count: int, *, start: int = 1000) -> None:
     )
     local = Area.objects.get(kind=AreaKind.LOCAL)
     months = [month(2023, m) for m in (8, 9, 10)]
-    DataPoint.objects.bulk_create(
-        DataPoint(
-            measure=measure,
-            area=local,
-            period=period,
-            value=Decimal(10 + step + measure.number % 7),
-            origin="bulk",
-            approved_at=timezone.now(),
-        )
+    record_history(
+        (measure, local, period, str(10 + step + measure.number % 7))
         for measure in measures
         for step, period in enumerate(months)
     )
     scorecard_recompute([m.pk for m in measures])
+    return measures
 
 
 def anonymous() -> Client:

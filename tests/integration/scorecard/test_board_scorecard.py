@@ -8,12 +8,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from accounts.models import Organisation
-from scorecard.models import Area, AreaKind, Measure, PriorityArea
+from scorecard.models import Measure, PriorityArea
 from scorecard.periods import parse_period
-from submissions.models import Submission, SubmittedValue
 from tests.conftest import client_for
-from tests.factories import reporting_period
+from tests.factories import Value, submission
 from tests.integration.scorecard.helpers import (
     READING_PERSONAS,
     anonymous,
@@ -211,20 +209,7 @@ def test_an_invalid_filter_is_reported_and_ignored(imported, board):
 
 
 def test_the_board_never_sees_a_figure_awaiting_approval(imported, board, lead):
-    measure = Measure.objects.get(number=1)
-    submission = Submission.objects.create(
-        organisation=Organisation.objects.get(short_name="Police"),
-        created_by=lead,
-        status="submitted",
-    )
-    SubmittedValue.objects.create(
-        submission=submission,
-        row=1,
-        measure=measure,
-        area=Area.objects.get(kind=AreaKind.LOCAL),
-        period=reporting_period("Nov 23"),
-        value=Decimal("987654"),
-    )
+    submission(by=lead, values=[Value(1, "Nov 23", "987654", note="Checked twice")])
     for url in (
         "/scorecard/",
         "/scorecard/measures/1/",

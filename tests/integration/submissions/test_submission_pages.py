@@ -9,16 +9,15 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from accounts.models import Role
-from scorecard.models import DataPoint, Measure
 from scorecard.periods import Period
+from submissions.approval import submission_approve, submission_send_back
 from submissions.models import AuditEvent, Status, Submission
-from submissions.services import upload_stage
+from submissions.services import submission_submit, upload_stage
 from submissions.validation import RawRow
 from tests.conftest import client_for
-from tests.factories import UserFactory, reporting_period
+from tests.factories import UserFactory, Value, submission
 
 pytestmark = pytest.mark.django_db
 
@@ -116,16 +115,10 @@ def test_home_lists_the_organisations_measures_with_latest_value_and_period_due(
 
 
 def test_a_measure_with_the_latest_ended_period_approved_is_up_to_date(
-    frozen_today, imported, lead
+    frozen_today, imported, lead, approver
 ):
-    measure = Measure.objects.get(number=3)
-    DataPoint.objects.create(
-        measure=measure,
-        area=DataPoint.objects.filter(measure=measure).first().area,
-        period=reporting_period("2025/26"),
-        value=500,
-        origin="test",
-        approved_at=timezone.now(),
+    submission(
+        by=lead, values=[Value(3, "2025/26", "500")], status=Status.APPROVED, decided_by=approver
     )
 
     statuses = client_for(lead).get("/submissions/").context["statuses"]
@@ -138,11 +131,9 @@ def test_a_measure_with_the_latest_ended_period_approved_is_up_to_date(
 def test_home_shows_open_submissions_per_measure_and_returns_newest_first_with_comments(
     imported, lead, approver, make_submission
 ):
-    older = make_submission(lead, NEW)
+    older = make_submission(lead, NEW, submit=True)
     newer = make_submission(lead, {"measure": "7", "period": "Nov 23", "value": "34"})
-    Submission.objects.filter(pk=older.pk).update(
-        status=Status.SENT_BACK, review_comment="Please check November", decided_by=approver
-    )
+    submission_send_back(older.pk, by=approver, comment="Please check November")
 
     response = client_for(lead).get("/submissions/")
 
@@ -313,9 +304,8 @@ def test_editing_a_draft_records_what_changed_from_what_and_who_edited(draft, le
 
 
 def test_a_sent_back_return_can_be_edited_and_submitted_again(draft, lead, approver):
-    Submission.objects.filter(pk=draft.pk).update(
-        status=Status.SENT_BACK, review_comment="November looks low", decided_by=approver
-    )
+    submission_submit(draft, by=lead)
+    submission_send_back(draft.pk, by=approver, comment="November looks low")
     client = client_for(lead)
 
     client.post(f"/submissions/{draft.pk}/edit/", formset_data(form_rows("Nov 23", {"1": "64"})))
@@ -330,7 +320,9 @@ def test_a_sent_back_return_can_be_edited_and_submitted_again(draft, lead, appro
 
 @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.APPROVED])
 def test_a_submitted_or_approved_return_cannot_be_edited(draft, lead, approver, status):
-    Submission.objects.filter(pk=draft.pk).update(status=status, decided_by=approver)
+    submission_submit(draft, by=lead)
+    if status == Status.APPROVED:
+        submission_approve(draft.pk, by=approver)
     client = client_for(lead)
 
     opened = client.get(f"/submissions/{draft.pk}/edit/")

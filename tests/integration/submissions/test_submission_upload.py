@@ -21,7 +21,7 @@ from submissions.models import AuditEvent, Channel, Status, Submission, Submitte
 from submissions.resources import read_values_file
 from submissions.services import BATCH_SIZE
 from tests.conftest import client_for
-from tests.factories import MeasureFactory
+from tests.factories import MeasureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +176,7 @@ def test_the_upload_page_shows_a_checking_state_from_a_static_script_without_inl
 
 def test_a_preview_belongs_to_the_user_who_uploaded_it(imported, lead, csv_bytes):
     url, _ = preview_of(client_for(lead), "figures.csv", csv_bytes([NEW]))
-    colleague = type(lead).objects.create(
+    colleague = UserFactory(
         username="lead.police.2", role=lead.role, organisation=lead.organisation
     )
 
