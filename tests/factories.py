@@ -22,7 +22,7 @@ from scorecard.models import (
     ReportingPeriod,
 )
 from scorecard.periods import Period
-from scorecard.services import ValueEntry, record_values
+from scorecard.services import ValueEntry, record_values, scorecard_recompute
 from submissions.approval import submission_approve, submission_send_back
 from submissions.models import Channel, Status, Submission
 from submissions.services import submission_create, submission_submit, submission_update
@@ -159,6 +159,47 @@ def value_history(measure: Measure, values: list[str], *, last: date = date(2023
         (measure, area, ReportingPeriod.for_period(p), value)
         for p, value in zip(periods, values, strict=True)
     )
+
+
+#: Sources of the bulk measures, in turn: each names an organisation of the contract.
+BULK_SOURCES = ["ICU", "Police"]
+
+
+def add_bulk_measures(count: int, *, start: int = 1000) -> list[Measure]:
+    """`count` monthly measures in five commitments, each owned by the organisation its source
+    names (Police or ICU, as the import assigns them) and with three approved months (Aug to
+    Oct 23) recorded as the import records them; their rows computed."""
+    owners = {o.short_name: o for o in Organisation.objects.filter(short_name__in=BULK_SOURCES)}
+    priority, _ = PriorityArea.objects.get_or_create(name="Bulk priority area")
+    commitments = [
+        Commitment.objects.get_or_create(priority_area=priority, name=f"Bulk commitment {i}")[0]
+        for i in range(5)
+    ]
+    measures = Measure.objects.bulk_create(
+        Measure(
+            number=start + i,
+            code=f"bulk-{start + i}",
+            name=f"Bulk measure {start + i}",
+            commitment=commitments[i % 5],
+            unit="Monthly count",
+            value_kind="count",
+            period_type="month",
+            source=BULK_SOURCES[i % 2],
+            organisation=owners.get(BULK_SOURCES[i % 2]),
+            comparable_with_england=False,
+            polarity="lower_is_better" if i % 3 else "no_judgement",
+        )
+        for i in range(count)
+    )
+    local = Area.objects.get(kind=AreaKind.LOCAL)
+    months = [month(2023, m) for m in (8, 9, 10)]
+    record_history(
+        (measure, local, period, str(10 + step + measure.number % 7))
+        for measure in measures
+        for step, period in enumerate(months)
+    )
+    scorecard_recompute([m.pk for m in measures])
+    return measures
 
 
 # Returns, made as production makes them ------------------------------------------------------

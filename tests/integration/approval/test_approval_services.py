@@ -2,13 +2,17 @@
 without HTTP."""
 
 import logging
+import math
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from kombu.exceptions import OperationalError
 
 from portal.permissions import can
 from scorecard.models import DataPoint, Measure, ScorecardRow
+from scorecard.periods import Period
 from scorecard.tasks import recompute_measures
 from submissions import approval
 from submissions.approval import (
@@ -374,12 +378,9 @@ def test_the_recompute_task_is_idempotent(police_return, approver):
     assert ScorecardRow.objects.get(measure_id=measure_1).local_value == Decimal("65")
 
 
-def test_approving_a_large_return_needs_no_more_queries_than_a_small_one(imported, lead, approver):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from scorecard.periods import Period
-
+def test_approving_400_values_costs_the_queries_of_10_but_for_insert_and_update_batches(
+    imported, lead, approver
+):
     def months(count: int, first_year: int) -> list[str]:
         period, labels = Period.month(first_year, 1), []
         for _ in range(count):
@@ -387,13 +388,28 @@ def test_approving_a_large_return_needs_no_more_queries_than_a_small_one(importe
             period = period.next()
         return labels
 
-    small = submission(by=lead, values=[Value(1, m, "5") for m in months(10, 2010)])
-    large = submission(by=lead, values=[Value(1, m, "6") for m in months(400, 1980)])
-    with CaptureQueriesContext(connection) as small_queries:
-        submission_approve(small.pk, by=approver)
-    with CaptureQueriesContext(connection) as large_queries:
-        submission_approve(large.pk, by=approver)
+    def batched(sql: str) -> bool:
+        return sql.startswith(
+            ('INSERT INTO "scorecard_datapoint"', 'UPDATE "submissions_submittedvalue"')
+        )
 
-    # Only insert/update batches grow (SQLite caps parameters per statement), never one per value.
-    assert len(large_queries.captured_queries) <= len(small_queries.captured_queries) + 10
-    assert large.values.filter(data_point__isnull=False).count() == 400
+    def approve(count: int, first_year: int) -> tuple[int, int]:
+        returned = submission(by=lead, values=[Value(1, m, "5") for m in months(count, first_year)])
+        with CaptureQueriesContext(connection) as context:
+            submission_approve(returned.pk, by=approver)
+        assert returned.values.filter(data_point__isnull=False).count() == count
+        assert returned.events.get(action="approve").changes["new_versions"] == count
+        statements = [q["sql"] for q in context.captured_queries]
+        return sum(not batched(s) for s in statements), sum(batched(s) for s in statements)
+
+    small_other, small_batches = approve(10, 2010)
+    large_other, large_batches = approve(400, 1970)  # no month in common: no corrections
+
+    # Rows go in and links go back in batches (SQLite caps parameters per statement); nothing
+    # else grows with the size of the return.
+    assert large_other == small_other
+    points = [f for f in DataPoint._meta.concrete_fields if not f.primary_key]
+    insert_batch = min(1000, connection.ops.bulk_batch_size(points, [None] * 400))
+    update_batch = connection.ops.bulk_batch_size(["pk", "pk", "data_point"], [None] * 400)
+    assert small_batches == 2
+    assert large_batches == math.ceil(400 / insert_batch) + math.ceil(400 / update_batch)

@@ -1,19 +1,13 @@
-"""Helpers for the scorecard page tests: a reader of rendered tables, and bulk measures for
-query counts."""
+"""Helpers for the scorecard page tests: a reader of rendered tables."""
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from django.test import Client
 
-from accounts.models import Organisation
-from scorecard.models import Area, AreaKind, Commitment, Measure, PriorityArea
-from scorecard.services import scorecard_recompute
 from tests.conftest import client_for
-from tests.factories import month, record_history
 
 READING_PERSONAS = ["lead", "other_lead", "approver", "board", "admin_user"]
-SOURCES = ["ICU", "Police"]
 
 
 def get(user, url: str, **extra):
@@ -93,43 +87,6 @@ def measure_rows(content: bytes) -> dict[int, Row]:
         for row in body_rows(content)
         if not row.is_group and row.cells and row.cells[0].text.isdigit()
     }
-
-
-def add_bulk_measures(count: int, *, start: int = 1000) -> list[Measure]:
-    """`count` monthly measures in five commitments, each owned by the organisation its source
-    names (Police or ICU, as the import assigns them) and with three approved months (Aug to
-    Oct 23) recorded as the import records them; their rows computed."""
-    owners = {o.short_name: o for o in Organisation.objects.filter(short_name__in=SOURCES)}
-    priority, _ = PriorityArea.objects.get_or_create(name="Bulk priority area")
-    commitments = [
-        Commitment.objects.get_or_create(priority_area=priority, name=f"Bulk commitment {i}")[0]
-        for i in range(5)
-    ]
-    measures = Measure.objects.bulk_create(
-        Measure(
-            number=start + i,
-            code=f"bulk-{start + i}",
-            name=f"Bulk measure {start + i}",
-            commitment=commitments[i % 5],
-            unit="Monthly count",
-            value_kind="count",
-            period_type="month",
-            source=SOURCES[i % 2],
-            organisation=owners.get(SOURCES[i % 2]),
-            comparable_with_england=False,
-            polarity="lower_is_better" if i % 3 else "no_judgement",
-        )
-        for i in range(count)
-    )
-    local = Area.objects.get(kind=AreaKind.LOCAL)
-    months = [month(2023, m) for m in (8, 9, 10)]
-    record_history(
-        (measure, local, period, str(10 + step + measure.number % 7))
-        for measure in measures
-        for step, period in enumerate(months)
-    )
-    scorecard_recompute([m.pk for m in measures])
-    return measures
 
 
 def anonymous() -> Client:

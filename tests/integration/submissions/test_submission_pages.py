@@ -7,8 +7,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from scorecard.periods import Period
@@ -399,27 +397,3 @@ def test_submitting_twice_is_refused_the_second_time(draft, lead):
 
     assert response["Location"] == f"/submissions/{draft.pk}/"
     assert draft.events.filter(action=AuditEvent.Action.SUBMIT).count() == 1
-
-
-def test_a_returns_page_and_its_api_need_the_same_queries_for_few_or_many_values(
-    imported, lead, make_submission
-):
-    def months(count):
-        periods = [Period.month(2013, 10)]
-        while len(periods) < count:
-            periods.append(periods[-1].previous())
-        return [{"measure": "2", "period": p.label, "value": "80"} for p in periods]
-
-    def queries(submission):
-        client = client_for(lead)
-        counts = []
-        for url in (f"/submissions/{submission.pk}/", f"/api/v1/submissions/{submission.pk}/"):
-            with CaptureQueriesContext(connection) as context:
-                assert client.get(url).status_code == 200
-            counts.append(len(context.captured_queries))
-        return counts
-
-    few = make_submission(lead, *months(3))
-    many = make_submission(lead, *months(300))
-
-    assert queries(many) == queries(few)
