@@ -75,9 +75,15 @@ class User(AbstractUser):
         ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Django's admin site admits staff only; the admin role is what decides here.
+        # Django's admin site admits staff only; the role is what decides here, so a user whose
+        # role changes away from admin loses staff status. Superusers keep theirs.
         if self.role == Role.ADMIN:
             self.is_staff = True
+        elif not self.is_superuser:
+            self.is_staff = False
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"role", "is_superuser"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "is_staff"}
         super().save(*args, **kwargs)
 
     @property

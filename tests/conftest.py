@@ -1,11 +1,15 @@
 """Shared fixtures: personas (a data lead of the owning organisation, a lead of another, an
-approver, a board member, an admin, anonymous) and the reference scorecard, which the
-repository carries as its demo data (scorecard/demo/)."""
+approver, a board member, an admin who is not a superuser, a superuser, anonymous) and the
+reference scorecard, which the repository carries as its demo data (scorecard/demo/)."""
 
 import io
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 
@@ -16,6 +20,11 @@ from tests.factories import OrganisationFactory, UserFactory
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = DEMO_SCORECARD
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+#: "Now" for the tests whose outcome depends on today's date: a Sunday morning in late November
+#: 2026. The latest ended month is then Oct 26 (Nov 26 has not ended), the latest ended financial
+#: year 2025/26, and the date shows as "29 November 2026 at 10am".
+FROZEN_NOW = datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +42,16 @@ def static_files_without_manifest(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def frozen_today() -> Iterator[time_machine.Traveller]:
+    """Run the test at FROZEN_NOW, so that periods due, periods not ended yet and dates shown
+    are the same whatever day the suite runs. The clock ticks on from there (so timestamps
+    still order), and only tests that ask for it travel: the browser tests' live server keeps
+    the real clock, which the browser's cookies expect."""
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -72,6 +91,12 @@ def lead(organisation):
 
 
 @pytest.fixture
+def icu_lead(icu):
+    """A data lead of the ICU, which owns the measures national datasets report."""
+    return UserFactory(username="lead.icu", role=Role.DATA_LEAD, organisation=icu)
+
+
+@pytest.fixture
 def other_lead(other_organisation):
     return UserFactory(username="lead.opcc", role=Role.DATA_LEAD, organisation=other_organisation)
 
@@ -93,7 +118,15 @@ def board(db):
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    """The admin persona as production has it: the admin role, not a superuser (the role alone
+    gives staff status and the admin site, through portal.permissions)."""
+    return UserFactory(username="admin", role=Role.ADMIN)
+
+
+@pytest.fixture
+def superuser(db):
+    """A Django superuser as `createsuperuser` makes one, with the default role."""
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 def client_for(user) -> Client:

@@ -25,7 +25,6 @@ from django.db import connection
 from kombu import pools as kombu_pools
 
 from portal.celery import app as celery_app
-from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -218,10 +217,3 @@ def race(action: Callable[[Any], Any], arguments: list[Any]) -> list[Any]:
         thread.join(timeout=60)
     assert not any(t.is_alive() for t in threads), "a racing thread is stuck (deadlock?)"
     return results
-
-
-@pytest.fixture
-def icu_lead(icu):
-    from accounts.models import Role
-
-    return UserFactory(username="lead.icu", role=Role.DATA_LEAD, organisation=icu)

@@ -15,7 +15,7 @@ from scorecard.selectors import stale_measure_ids
 from scorecard.tasks import recompute_stale
 from submissions.approval import submission_approve
 from submissions.models import Status
-from tests.integration.approval.factories import Value, submission
+from tests.factories import Value, submission
 
 from .conftest import celery_configured
 

@@ -6,7 +6,7 @@ import pytest
 
 from scorecard.models import ScorecardRow
 from submissions.approval import submission_approve
-from tests.integration.approval.factories import Value, submission
+from tests.factories import Value, submission
 
 from .conftest import wait_until
 

@@ -3,17 +3,14 @@
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
 from scorecard.models import DataPoint, Measure, ScorecardRow
 from scorecard.services import recomputing
 from scorecard.services.recomputing import scorecard_recompute
-from scorecard.services.recording import record_value
 from submissions import approval
 from submissions.approval import TransitionError, submission_approve
 from submissions.models import Status, Submission
-from tests.factories import local_area, reporting_period
-from tests.integration.approval.factories import Value, submission
+from tests.factories import Value, local_area, record_history, reporting_period, submission
 
 from .conftest import race
 
@@ -88,15 +85,11 @@ def snapshot() -> dict[int, tuple[object, ...]]:
 
 def test_two_recomputes_at_once_both_succeed_and_leave_the_same_rows(postgres, slow_rows, imported):
     measure_ids = list(Measure.objects.values_list("pk", flat=True))
-    with transaction.atomic():
-        for number, value in ((1, "65"), (7, "35")):
-            record_value(
-                Measure.objects.get(number=number),
-                local_area(),
-                reporting_period("Nov 23"),
-                Decimal(value),
-                origin="test",
-            )
+    # Approved figures whose recompute has not run yet (recorded as the import records them).
+    record_history(
+        (Measure.objects.get(number=number), local_area(), reporting_period("Nov 23"), value)
+        for number, value in ((1, "65"), (7, "35"))
+    )
 
     outcomes = race(lambda _: scorecard_recompute(measure_ids), [None, None])
 
@@ -110,6 +103,7 @@ def test_two_recomputes_at_once_both_succeed_and_leave_the_same_rows(postgres, s
 
 
 def test_two_recomputes_creating_the_rows_at_once_both_succeed(postgres, slow_rows, imported):
+    # Computed rows are derived, not history: without them the data is as before any recompute.
     ScorecardRow.objects.all().delete()
     measure_ids = list(Measure.objects.values_list("pk", flat=True))
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
-from scorecard.models import Area, DataPoint
+from scorecard.models import Area
 from submissions.validation import (
     FIELDS,
     RawRow,
@@ -15,12 +15,11 @@ from submissions.validation import (
     validate_rows,
 )
 from tests.factories import (
-    DataPointFactory,
     MeasureFactory,
     UserFactory,
+    approved_figure,
     england,
     local_area,
-    reporting_period,
     value_history,
 )
 
@@ -256,11 +255,16 @@ def test_only_the_last_eight_periods_count_as_history(lead, catalogue):
     assert len(check(lead, row(period="Nov 23", value="42")).warnings) == 1
 
 
-def test_four_periods_of_history_use_the_z_score_and_three_the_half_rule(lead, catalogue):
-    value_history(catalogue["count"], ["10", "20", "30", "40"])
-    assert check(lead, row(period="Nov 23", value="61")).warnings == []
-    DataPoint.objects.filter(period__label="Jul 23").delete()
-    assert len(check(lead, row(period="Nov 23", value="61")).warnings) == 1
+@pytest.mark.parametrize(
+    ("history", "warnings"),
+    [(["10", "20", "30", "40"], 0), (["20", "30", "40"], 1)],
+    ids=["four periods: z-score", "three periods: half rule"],
+)
+def test_four_periods_of_history_use_the_z_score_and_three_the_half_rule(
+    lead, catalogue, history, warnings
+):
+    value_history(catalogue["count"], history)
+    assert len(check(lead, row(period="Nov 23", value="61")).warnings) == warnings
 
 
 def test_history_is_the_periods_before_the_value_not_after(lead, catalogue):
@@ -323,9 +327,7 @@ def test_warnings_are_allowed_in_a_draft(lead, catalogue):
 def test_values_are_new_changed_or_unchanged_against_the_current_approved_figure(
     lead, catalogue, areas
 ):
-    measure = catalogue["count"]
-    DataPointFactory(measure=measure, period=reporting_period("Oct 23"), value=Decimal("60"))
-    DataPointFactory(measure=measure, period=reporting_period("Sept 23"), value=Decimal("55"))
+    value_history(catalogue["count"], ["55", "60"])  # Sept and Oct 23
     result = check(
         lead,
         row(period="Oct 23", value="60.0"),
@@ -344,13 +346,7 @@ def test_values_are_new_changed_or_unchanged_against_the_current_approved_figure
 
 
 def test_a_different_numerator_for_the_same_value_is_a_change(lead, catalogue):
-    DataPointFactory(
-        measure=catalogue["percentage"],
-        period=reporting_period("2023/24 Q3"),
-        value=Decimal("50"),
-        numerator=Decimal("1"),
-        denominator=Decimal("2"),
-    )
+    approved_figure(catalogue["percentage"], "2023/24 Q3", "50", numerator="1", denominator="2")
     (value,) = check(
         lead, row(measure="3", period="2023/24 Q3", value="50", numerator="2", denominator="4")
     ).values

@@ -1,17 +1,9 @@
-"""Fixtures for the approval tests: a data lead of the ICU, returns awaiting approval, and
-on-commit callbacks run as a real commit would run them."""
+"""Fixtures for the approval tests: returns awaiting approval, and on-commit callbacks run as a
+real commit would run them."""
 
 import pytest
 
-from accounts.models import Role
-from tests.factories import UserFactory
-
-from .factories import Value, submission
-
-
-@pytest.fixture
-def icu_lead(icu):
-    return UserFactory(username="lead.icu", role=Role.DATA_LEAD, organisation=icu)
+from tests.factories import Value, submission
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ import pytest
 from accounts.models import Role
 from submissions.approval import submission_approve, submission_send_back
 from submissions.notifications import notify_submitted
-from tests.factories import UserFactory
-
-from .factories import Value, submission
+from tests.factories import UserFactory, Value, submission
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +35,8 @@ def test_approvers_are_told_when_a_return_is_submitted(
 
 
 def test_the_arrival_e_mail_counts_warnings(imported, lead, approver, mailoutbox, commit):
-    warned = submission(
-        by=lead, values=[Value(7, "Nov 23", "3", warnings=["Small number", "Far from history"])]
-    )
+    # 3, down from 33: a small count and a fall of more than half.
+    warned = submission(by=lead, values=[Value(7, "Nov 23", "3", note="Three networks")])
 
     with commit():
         notify_submitted(warned)

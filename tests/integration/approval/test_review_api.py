@@ -6,8 +6,7 @@ from rest_framework.test import APIClient
 
 from scorecard.models import DataPoint
 from submissions.models import Status
-
-from .factories import Value, prepared_by, submission
+from tests.factories import Value, prepared_by, submission
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +94,12 @@ def test_second_decision_is_409_and_changes_nothing(police_return, approver, sec
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.SENT_BACK])
-def test_deciding_a_return_that_is_not_submitted_is_409(imported, lead, approver, status):
-    pending = submission(by=lead, status=status, values=[Value(1, "Nov 23", "65")])
+def test_deciding_a_return_that_is_not_submitted_is_409(
+    imported, lead, approver, second_approver, status
+):
+    pending = submission(
+        by=lead, status=status, decided_by=second_approver, values=[Value(1, "Nov 23", "65")]
+    )
 
     assert api(approver).post(approve(pending.pk)).status_code == 409
 

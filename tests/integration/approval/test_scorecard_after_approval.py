@@ -8,8 +8,7 @@ import pytest
 
 from scorecard.selectors import live_scorecard
 from submissions.approval import submission_approve, submission_send_back
-
-from .factories import Value, submission
+from tests.factories import Value, submission
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def test_approved_new_periods_reach_the_live_scorecard_and_every_other_row_is_un
     before = rows_by_number()
     police = submission(by=lead, values=[Value(1, "Nov 23", "65")])
     icu = submission(
-        by=icu_lead, values=[Value(4, "2023/24", "5.2"), Value(4, "2023/24", "3.1", area="england")]
+        by=icu_lead, values=[Value(4, "2023/24", "5.2"), Value(4, "2023/24", "3.1", area="England")]
     )
 
     with commit():

@@ -1,43 +1,21 @@
 """Fixtures for the scorecard pages: new approved figures after the reference import."""
 
-from decimal import Decimal
-
 import pytest
-from django.db import transaction
 
-from scorecard.models import Area, AreaKind, Measure
-from scorecard.services.recomputing import scorecard_recompute
-from scorecard.services.recording import record_value
-from tests.factories import reporting_period
+from submissions.approval import submission_approve
+from tests.factories import Value, submission
 
 
 @pytest.fixture
-def new_figures(imported, lead, approver):
-    """A new month for measure 1 and a new financial year for measure 4, approved and computed:
-    rows 1 and 4 differ from the May-2024 edition, every other row is as published."""
-    local = Area.objects.get(kind=AreaKind.LOCAL)
-    england = Area.objects.get(kind=AreaKind.ENGLAND)
-    one, four = Measure.objects.get(number=1), Measure.objects.get(number=4)
-    with transaction.atomic():
-        record_value(
-            one,
-            local,
-            reporting_period("Nov 23"),
-            Decimal("64"),
-            origin="submission 1",
-            submitted_by=lead,
-            approved_by=approver,
-        )
-        year = reporting_period("2023/24")
-        for area, value in ((local, "5.3"), (england, "3.2")):
-            record_value(
-                four,
-                area,
-                year,
-                Decimal(value),
-                origin="submission 2",
-                submitted_by=lead,
-                approved_by=approver,
-            )
-    scorecard_recompute([one.pk, four.pk])
+def new_figures(imported, lead, icu_lead, approver, django_capture_on_commit_callbacks):
+    """A new month for measure 1 (Police) and a new financial year for measure 4 (ICU), each
+    returned, approved and computed as in production: rows 1 and 4 differ from the May-2024
+    edition, every other row is as published."""
+    police = submission(by=lead, values=[Value(1, "Nov 23", "64")])
+    icu = submission(
+        by=icu_lead, values=[Value(4, "2023/24", "5.3"), Value(4, "2023/24", "3.2", "England")]
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # the recompute, run eagerly
+        submission_approve(police.pk, by=approver)
+        submission_approve(icu.pk, by=approver)
     return {1, 4}

@@ -1,17 +1,11 @@
-"""Helpers for the scorecard page tests: a reader of rendered tables, and bulk measures for
-query counts."""
+"""Helpers for the scorecard page tests: a reader of rendered tables."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from html.parser import HTMLParser
 
 from django.test import Client
-from django.utils import timezone
 
-from scorecard.models import Area, AreaKind, Commitment, DataPoint, Measure, PriorityArea
-from scorecard.services.recomputing import scorecard_recompute
 from tests.conftest import client_for
-from tests.factories import month
 
 READING_PERSONAS = ["lead", "other_lead", "approver", "board", "admin_user"]
 
@@ -93,45 +87,6 @@ def measure_rows(content: bytes) -> dict[int, Row]:
         for row in body_rows(content)
         if not row.is_group and row.cells and row.cells[0].text.isdigit()
     }
-
-
-def add_bulk_measures(count: int, *, start: int = 1000) -> None:
-    """`count` monthly measures in five commitments, each with three approved months."""
-    priority, _ = PriorityArea.objects.get_or_create(name="Bulk priority area")
-    commitments = [
-        Commitment.objects.get_or_create(priority_area=priority, name=f"Bulk commitment {i}")[0]
-        for i in range(5)
-    ]
-    measures = Measure.objects.bulk_create(
-        Measure(
-            number=start + i,
-            code=f"bulk-{start + i}",
-            name=f"Bulk measure {start + i}",
-            commitment=commitments[i % 5],
-            unit="Monthly count",
-            value_kind="count",
-            period_type="month",
-            source="Police" if i % 2 else "ICU",
-            comparable_with_england=False,
-            polarity="lower_is_better" if i % 3 else "no_judgement",
-        )
-        for i in range(count)
-    )
-    local = Area.objects.get(kind=AreaKind.LOCAL)
-    months = [month(2023, m) for m in (8, 9, 10)]
-    DataPoint.objects.bulk_create(
-        DataPoint(
-            measure=measure,
-            area=local,
-            period=period,
-            value=Decimal(10 + step + measure.number % 7),
-            origin="bulk",
-            approved_at=timezone.now(),
-        )
-        for measure in measures
-        for step, period in enumerate(months)
-    )
-    scorecard_recompute([m.pk for m in measures])
 
 
 def anonymous() -> Client:

@@ -63,21 +63,22 @@ def _same_figures(rows: list[dict[str, object]], reference: list[dict[str, objec
                 assert row[column] == expected[column], (row["number"], column)
 
 
-def test_live_csv_reads_back_to_the_reference_rows(imported, board, reference_path):
+def test_live_csv_reads_back_to_the_reference_rows(frozen_today, imported, board, reference_path):
     response = get(board, "/scorecard/download.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     disposition = response["Content-Disposition"]
-    assert disposition.startswith('attachment; filename="southampton-scorecard-live-')
-    assert disposition.endswith('.csv"')
+    assert disposition == 'attachment; filename="southampton-scorecard-live-2026-11-29.csv"'
     _same_figures(_csv_rows(response.content), rows_from_file(reference_path))
 
 
-def test_live_xlsx_reads_back_to_the_reference_rows(imported, board, reference_path):
+def test_live_xlsx_reads_back_to_the_reference_rows(frozen_today, imported, board, reference_path):
     response = get(board, "/scorecard/download.xlsx")
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert response["Content-Disposition"].endswith(
+        'filename="southampton-scorecard-live-2026-11-29.xlsx"'
+    )
     _same_figures(_rows(_xlsx_cells(response.content)), rows_from_file(reference_path))
 
 

@@ -8,12 +8,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from accounts.models import Organisation
-from scorecard.models import Area, AreaKind, Measure, PriorityArea
+from scorecard.models import Measure, PriorityArea
 from scorecard.periods import parse_period
-from submissions.models import Submission, SubmittedValue
 from tests.conftest import client_for
-from tests.factories import reporting_period
+from tests.factories import Value, submission
 from tests.integration.scorecard.helpers import (
     READING_PERSONAS,
     anonymous,
@@ -211,20 +209,7 @@ def test_an_invalid_filter_is_reported_and_ignored(imported, board):
 
 
 def test_the_board_never_sees_a_figure_awaiting_approval(imported, board, lead):
-    measure = Measure.objects.get(number=1)
-    submission = Submission.objects.create(
-        organisation=Organisation.objects.get(short_name="Police"),
-        created_by=lead,
-        status="submitted",
-    )
-    SubmittedValue.objects.create(
-        submission=submission,
-        row=1,
-        measure=measure,
-        area=Area.objects.get(kind=AreaKind.LOCAL),
-        period=reporting_period("Nov 23"),
-        value=Decimal("987654"),
-    )
+    submission(by=lead, values=[Value(1, "Nov 23", "987654", note="Checked twice")])
     for url in (
         "/scorecard/",
         "/scorecard/measures/1/",
@@ -239,11 +224,12 @@ def test_the_board_never_sees_a_figure_awaiting_approval(imported, board, lead):
     assert "987654" not in cells and "Nov 23" not in cells
 
 
-def test_board_pack_is_laid_out_for_printing(imported, board, new_figures):
+def test_board_pack_is_laid_out_for_printing(frozen_today, imported, board, new_figures):
     content = get(board, "/scorecard/board-pack/").content.decode()
     assert "<h1" in content and "Reducing Drug Harm Partnership Scorecard" in content
     assert "with changes since May-2024 marked" in content
-    assert "Printed" in content
+    assert "<dt>Figures as at</dt><dd>29 November 2026 at 10am</dd>" in content
+    assert "<dt>Printed</dt><dd>29 November 2026 at 10am</dd>" in content
     assert "How to read the scorecard" in content
     assert "Up since the previous period" in content
     assert "Not Comparable" in content

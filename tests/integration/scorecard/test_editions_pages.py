@@ -1,17 +1,13 @@
 """Editions: the list, one edition's frozen rows, publishing (approvers and admins only), and
 what changed since the previous edition."""
 
-from decimal import Decimal
-
 import pytest
-from django.db import transaction
 
-from scorecard.models import Area, AreaKind, Edition, Measure
+from scorecard.models import Edition
 from scorecard.services.publishing import edition_publish
-from scorecard.services.recomputing import scorecard_recompute
-from scorecard.services.recording import record_value
+from submissions.approval import submission_approve
 from tests.conftest import client_for
-from tests.factories import reporting_period
+from tests.factories import Value, submission
 from tests.integration.scorecard.helpers import anonymous, body_rows, get, measure_rows
 
 pytestmark = pytest.mark.django_db
@@ -111,19 +107,13 @@ def test_what_changed_lists_exactly_the_changed_rows(imported, board, approver, 
     assert b"May-2024 is the first edition" in first
 
 
-def test_an_edition_stays_as_published_when_new_figures_arrive(imported, board, approver):
+def test_an_edition_stays_as_published_when_new_figures_arrive(
+    imported, board, lead, approver, django_capture_on_commit_callbacks
+):
     edition_publish("Jun-2024", by=approver)
-    measure = Measure.objects.get(number=2)
-    with transaction.atomic():
-        record_value(
-            measure,
-            Area.objects.get(kind=AreaKind.LOCAL),
-            reporting_period("Oct 23"),
-            Decimal("91"),
-            origin="submission 3",
-            approved_by=approver,
-        )
-    scorecard_recompute([measure.pk])
+    october = submission(by=lead, values=[Value(2, "Oct 23", "91")])
+    with django_capture_on_commit_callbacks(execute=True):  # the recompute, run eagerly
+        submission_approve(october.pk, by=approver)
 
     frozen = measure_rows(get(board, "/scorecard/editions/Jun-2024/").content)
     live = measure_rows(get(board, "/scorecard/").content)

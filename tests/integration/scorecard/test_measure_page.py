@@ -2,15 +2,13 @@
 all its versions."""
 
 import re
-from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
-from scorecard.models import Area, AreaKind, Measure
-from scorecard.services.recomputing import scorecard_recompute
-from scorecard.services.recording import record_value
-from tests.factories import reporting_period
+from scorecard.models import Measure
+from submissions.approval import submission_approve
+from submissions.models import Status
+from tests.factories import Value, submission
 from tests.integration.scorecard.helpers import body_rows, get
 
 pytestmark = pytest.mark.django_db
@@ -72,40 +70,32 @@ def test_the_chart_has_a_table_of_its_figures(imported, board, new_figures):
     assert ["2023/24", "5.3", "3.2"] in table
 
 
-def test_a_correction_shows_every_version_with_who_and_why(imported, board, lead, approver):
-    measure = Measure.objects.get(number=4)
-    local = Area.objects.get(kind=AreaKind.LOCAL)
-    year = reporting_period("2023/24")
-    with transaction.atomic():
-        record_value(
-            measure,
-            local,
-            year,
-            Decimal("5.3"),
-            origin="submission 7",
-            submitted_by=lead,
-            approved_by=approver,
-        )
-        record_value(
-            measure,
-            local,
-            year,
-            Decimal("5.1"),
-            origin="submission 8",
-            note="Population estimate revised",
-            submitted_by=lead,
-            approved_by=approver,
-        )
-    scorecard_recompute([measure.pk])
+def test_a_correction_shows_every_version_with_who_and_why(
+    imported, board, icu_lead, approver, second_approver, django_capture_on_commit_callbacks
+):
+    first = submission(
+        by=icu_lead,
+        values=[Value(4, "2023/24", "5.3")],
+        status=Status.APPROVED,
+        decided_by=approver,
+    )
+    correction = submission(
+        by=icu_lead,
+        values=[Value(4, "2023/24", "5.1", note="Population estimate revised")],
+        status=Status.SUBMITTED,
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # the recompute, run eagerly
+        submission_approve(correction.pk, by=second_approver)
 
     rows = [r.texts for r in body_rows(get(board, "/scorecard/measures/4/").content)]
     versions = [r for r in rows if len(r) == 11 and r[0] == "2023/24"]
     assert versions[0][:3] == ["2023/24", "Southampton", "5.1"]
     assert versions[0][5] == "2 Current"
-    assert versions[0][6:8] == [lead.display_name, approver.display_name]
-    assert versions[0][9:] == ["submission 8", "Population estimate revised"]
+    assert versions[0][6:8] == [icu_lead.display_name, second_approver.display_name]
+    assert versions[0][9:] == [f"submission {correction.pk}", "Population estimate revised"]
     assert versions[1][:3] == ["2023/24", "Southampton", "5.3"]
     assert versions[1][5] == "1 Superseded"
-    assert versions[1][9] == "submission 7"
+    assert versions[1][6:8] == [icu_lead.display_name, approver.display_name]
+    assert versions[1][9] == f"submission {first.pk}"
     imported_row = next(r for r in rows if len(r) == 11 and r[0] == "2022/23" and r[1] == "England")
     assert imported_row[2] == "3.0" and imported_row[9] == "import May-2024"

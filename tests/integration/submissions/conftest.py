@@ -1,6 +1,5 @@
-"""Fixtures for the submissions tests: the reference scorecard imported once per module, an ICU
-data lead, upload staging under a temporary directory, and builders for long-format files and
-submissions."""
+"""Fixtures for the submissions tests: the reference scorecard imported once per module, upload
+staging under a temporary directory, and builders for long-format files and submissions."""
 
 import csv
 import io
@@ -11,12 +10,11 @@ from django.core.management import call_command
 from django.db import transaction
 from openpyxl import Workbook
 
-from accounts.models import Role
 from submissions.models import Channel, Submission
 from submissions.services import submission_create
 from submissions.validation import FIELDS, RawRow
 from tests.conftest import REFERENCE
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +55,6 @@ def imported(reference_once, organisation, icu, other_organisation):
 def staging_in_tmp(settings, tmp_path):
     """Uploads between preview and confirmation are kept under VAR_DIR; keep tests' apart."""
     settings.VAR_DIR = tmp_path
-
-
-@pytest.fixture
-def icu_lead(icu):
-    return UserFactory(username="lead.icu", role=Role.DATA_LEAD, organisation=icu)
 
 
 @pytest.fixture

@@ -32,8 +32,3 @@ def test_the_admin_cannot_add_change_or_delete_returns_or_events(draft, admin_us
     client.post(f"/admin/audit/event/{event.pk}/change/", {"action": "approve"})
     event.refresh_from_db()
     assert event.action == "create"
-
-
-def test_a_data_lead_cannot_use_the_admin(draft, lead):
-    response = client_for(lead).get("/admin/submissions/submission/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]

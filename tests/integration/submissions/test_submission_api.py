@@ -6,7 +6,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import Action, Event
+from submissions.approval import submission_approve
 from submissions.models import Channel, Status, Submission, SubmittedValue
+from submissions.services import submission_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +190,8 @@ def test_submit_moves_a_draft_to_submitted_and_a_second_submit_is_a_conflict(dra
 
 
 def test_submitting_an_approved_return_is_a_conflict(draft, lead, approver):
-    Submission.objects.filter(pk=draft.pk).update(status=Status.APPROVED, decided_by=approver)
+    submission_submit(draft, by=lead)
+    submission_approve(draft.pk, by=approver)
 
     assert api(lead).post(f"/api/v1/submissions/{draft.pk}/submit/").status_code == 409
 

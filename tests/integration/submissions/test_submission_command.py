@@ -50,17 +50,19 @@ def test_with_submit_the_submission_is_submitted(imported, lead, tmp_path, xlsx_
     assert submission.status == Status.SUBMITTED
 
 
-def test_row_errors_are_printed_and_nothing_is_saved(imported, lead, tmp_path, csv_bytes):
+def test_row_errors_are_printed_and_nothing_is_saved(
+    frozen_today, imported, lead, tmp_path, csv_bytes
+):
     path = tmp_path / "figures.csv"
-    path.write_bytes(csv_bytes([NEW, {**NEW, "measure": "7", "period": "Oct 2099"}]))
+    path.write_bytes(csv_bytes([NEW, {**NEW, "measure": "7", "period": "Nov 2026"}]))
     err = io.StringIO()
 
     with pytest.raises(CommandError, match="1 problem"):
         call_command("import_values", str(path), "--user", "lead.police", stderr=err)
 
     assert err.getvalue() == (
-        "Row 3, period: Oct 99 has not ended yet: its figures can be submitted from "
-        "1 November 2099.\n"
+        "Row 3, period: Nov 26 has not ended yet: its figures can be submitted from "
+        "1 December 2026.\n"
     )
     assert Submission.objects.count() == 0
 

@@ -10,11 +10,9 @@ from urllib.parse import quote
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import Action, Event
-from scorecard.periods import Period, PeriodType
 from submissions.models import Status, Submission, SubmittedValue
 from submissions.validation import FIELDS, RawRow, validate_rows
 from tests.conftest import client_for
@@ -185,10 +183,6 @@ class Command(Channel):
 CHANNELS = {"form": Form, "upload": Upload, "api": Api, "command": Command}
 
 
-def this_month() -> str:
-    return Period.containing(PeriodType.MONTH, timezone.localdate()).label
-
-
 def fig(measure, period, value, **other):
     return {"measure": measure, "period": period, "value": value, **other}
 
@@ -200,7 +194,7 @@ ERROR_CASES = {
     "unknown area": ("lead", [fig("1", "Oct 23", "60", area="Narnia")]),
     "unparseable period": ("lead", [fig("1", "Smarch 23", "60")]),
     "period of the wrong type": ("lead", [fig("1", "2022/23", "60")]),
-    "period not ended": ("lead", [fig("1", this_month, "60")]),
+    "period not ended": ("lead", [fig("1", "Nov 26", "60")]),  # at FROZEN_NOW
     "value not a number": ("lead", [fig("1", "Oct 23", "lots")]),
     "value not finite": ("lead", [fig("1", "Oct 23", "Infinity")]),
     "negative count": ("lead", [fig("1", "Oct 23", "-5")]),
@@ -223,11 +217,10 @@ ERROR_CASES = {
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("case", ERROR_CASES)
 def test_each_error_is_the_validators_through_every_entry_point_and_nothing_is_saved(
-    request, imported, lead, icu_lead, tmp_path, csv_bytes, channel, case
+    request, frozen_today, imported, lead, icu_lead, tmp_path, csv_bytes, channel, case
 ):
     persona, rows = ERROR_CASES[case]
     user = request.getfixturevalue(persona)
-    rows = [{k: v() if callable(v) else v for k, v in row.items()} for row in rows]
     entry = CHANNELS[channel](csv_bytes)
     raw = [
         RawRow(i, {f: r.get(f, "") for f in FIELDS}) for i, r in enumerate(rows, entry.first_row)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import Role
 from audit.models import Action, Event
 from scorecard.models import DataPoint, Measure
+from submissions.approval import submission_approve
 from submissions.models import Channel, Status, Submission
 from submissions.services import (
     InvalidSubmission,
@@ -17,7 +18,8 @@ from submissions.services import (
     submission_update,
 )
 from submissions.validation import FIELDS, RawRow
-from tests.factories import UserFactory
+from tests.factories import UserFactory, Value
+from tests.factories import submission as make_return
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +110,11 @@ def test_an_edit_that_changes_nothing_records_nothing(draft, lead):
 def test_submitted_and_approved_returns_cannot_be_edited_or_submitted(
     draft, lead, approver, status
 ):
-    Submission.objects.filter(pk=draft.pk).update(status=status, decided_by=approver)
+    submission_submit(draft, by=lead)
+    if status == Status.APPROVED:
+        submission_approve(draft.pk, by=approver)
     draft.refresh_from_db()
+    assert draft.status == status
 
     with pytest.raises(WrongState):
         submission_update(draft, by=lead, rows=rows({**NEW, "value": "70"}))
@@ -173,17 +178,24 @@ def test_submit_checks_the_values_again_against_todays_catalogue(draft, lead, ic
     assert draft.status == Status.DRAFT
 
 
-def test_submit_stores_the_warnings_found_at_submit_time(imported, lead):
+def test_submit_stores_the_warnings_found_at_submit_time(imported, lead, approver):
     submission, _ = submission_create(
         by=lead,
-        rows=rows({"measure": "7", "period": "Nov 23", "value": "2", "note": "Quiet month"}),
+        rows=rows({"measure": "1", "period": "Nov 23", "value": "61", "note": "Quiet month"}),
         channel="api",
     )
-    submission.values.update(warnings=[])
+    assert submission.values.get().warnings == []  # 61 after October's 60
+    # Meanwhile another return corrects October to 200: 61 is now a fall of more than half.
+    correction = Value(1, "Oct 23", "200", note="Recount")
+    make_return(by=lead, values=[correction], status=Status.APPROVED, decided_by=approver)
 
     submission_submit(submission, by=lead)
 
-    assert len(submission.values.get().warnings) == 2
+    (warning,) = submission.values.get().warnings
+    assert (
+        "61 is more than half lower than the previous figure (200.0 for Oct 23)"
+        in (warning["message"])
+    )
 
 
 def test_audit_events_are_append_only(draft):
@@ -195,5 +207,7 @@ def test_audit_events_are_append_only(draft):
 
 
 def test_an_approved_return_keeps_its_approver_in_the_database(draft):
+    # Deliberately a shape the services never write (approved without an approver): the
+    # database itself must refuse it.
     with pytest.raises(IntegrityError), transaction.atomic():
         Submission.objects.filter(pk=draft.pk).update(status=Status.APPROVED)

@@ -18,12 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from audit.models import Action
 from scorecard.figures import format_value
 from scorecard.models import AreaKind, DataPoint
-from scorecard.periods import Period, PeriodType, latest_ended
+from scorecard.periods import Period
 from submissions.models import Channel, StagedUpload, Status, Submission, SubmittedValue
 from submissions.resources import read_values_file
 from submissions.services import BATCH_SIZE
 from tests.conftest import client_for
-from tests.factories import MeasureFactory
+from tests.factories import MeasureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ def test_the_upload_page_shows_a_checking_state_from_a_static_script_without_inl
 
 def test_a_preview_belongs_to_the_user_who_uploaded_it(imported, lead, csv_bytes):
     url, _ = preview_of(client_for(lead), "figures.csv", csv_bytes([NEW]))
-    colleague = type(lead).objects.create(
+    colleague = UserFactory(
         username="lead.police.2", role=lead.role, organisation=lead.organisation
     )
 
@@ -244,34 +244,38 @@ def test_a_file_over_the_size_limit_is_refused_by_the_form(imported, lead, setti
 # The blank template ----------------------------------------------------------------------------
 
 
-def test_the_csv_template_lists_the_organisations_measures_with_the_period_due(imported, lead):
+def test_the_csv_template_lists_the_organisations_measures_with_the_period_due(
+    frozen_today, imported, lead
+):
     response = client_for(lead).get("/submissions/template.csv")
 
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="Police-figures-template.csv"' in response["Content-Disposition"]
     parsed = read_values_file("template.csv", response.content)
     assert parsed.issues == []
-    today = datetime.now().date()
     assert [(r.fields["measure"], r.fields["period"]) for r in parsed.rows] == [
-        ("1", latest_ended(PeriodType.MONTH, today).label),
-        ("2", latest_ended(PeriodType.MONTH, today).label),
-        ("3", latest_ended(PeriodType.FINANCIAL_YEAR, today).label),
-        ("7", latest_ended(PeriodType.MONTH, today).label),
+        ("1", "Oct 26"),
+        ("2", "Oct 26"),
+        ("3", "2025/26"),
+        ("7", "Oct 26"),
     ]
     assert "Number of current active Drugs Networks" in response.content.decode("utf-8-sig")
 
 
-def test_the_xlsx_template_has_england_rows_for_measures_compared_with_england(imported, icu_lead):
+def test_the_xlsx_template_has_england_rows_for_measures_compared_with_england(
+    frozen_today, imported, icu_lead
+):
     response = client_for(icu_lead).get("/submissions/template.xlsx")
 
     parsed = read_values_file("template.xlsx", response.content)
     rows = [(r.fields["measure"], r.fields["area"]) for r in parsed.rows]
     assert ("4", "") in rows and ("4", "England") in rows
+    assert {r.fields["period"] for r in parsed.rows if r.fields["measure"] == "4"} == {"2025/26"}
     assert ("8", "England") not in rows  # a count is not compared with England
     assert not any(measure in ("1", "2", "3", "7") for measure, _ in rows)
 
 
-def test_a_filled_in_template_uploads_as_new_figures(imported, lead, csv_bytes):
+def test_a_filled_in_template_uploads_as_new_figures(frozen_today, imported, lead, csv_bytes):
     template = read_values_file(
         "template.csv", client_for(lead).get("/submissions/template.csv").content
     )
