@@ -13,6 +13,7 @@ urlpatterns = [
     path("publish/", views.publish, name="publish"),
     path("measures/<int:number>/", views.measure_detail, name="measure"),
     path("editions/", views.edition_list, name="editions"),
+    path("editions/compare/", views.edition_compare, name="compare"),
     path("editions/<str:name>/", views.edition_detail, name="edition"),
     re_path(
         rf"^editions/(?P<name>[^/]+)/{DOWNLOAD}$",

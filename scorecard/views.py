@@ -18,7 +18,7 @@ from portal.permissions import can, requires
 from scorecard import layout, selectors
 from scorecard.charts import ChartLine, describe_series, series_chart
 from scorecard.filters import ScorecardFilter
-from scorecard.forms import EditionPublishForm
+from scorecard.forms import LIVE, EditionCompareForm, EditionPublishForm
 from scorecard.models import Edition, Measure
 from scorecard.services import ScorecardError
 from scorecard.services.publishing import edition_publish
@@ -244,13 +244,39 @@ def edition_changes(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
+@requires("view_scorecard")
+def edition_compare(request: HttpRequest) -> HttpResponse:
+    """Any two scorecards side by side: what changed between two editions, or since one."""
+    editions = list(selectors.editions())
+    form = EditionCompareForm(request.GET or None, editions=editions)
+    context: dict[str, Any] = {"form": form, "editions": editions}
+    if form.is_bound and form.is_valid():
+        before = selectors.edition_by_name(form.cleaned_data["before"])
+        chosen = form.cleaned_data["after"]
+        after = None if chosen == LIVE else selectors.edition_by_name(chosen)
+        assert before is not None
+        after_document = selectors.edition_scorecard(after) if after else selectors.live_scorecard()
+        changes = selectors.changes_between(selectors.edition_scorecard(before), after_document)
+        context.update(
+            before=before,
+            after=after,
+            count=len(changes),
+            table=ChangesTable(changes, area=after_document.area, caption="Changed rows"),
+        )
+    return render(request, "scorecard/compare.html", context)
+
+
 @requires("publish_edition")
 def publish(request: HttpRequest) -> HttpResponse:
-    """Freeze the live scorecard as a named edition (approvers and admins)."""
+    """Freeze the live scorecard as a named edition (approvers and admins): a name, then a
+    preview of what the edition will contain and what changed, then the confirmation."""
     form = EditionPublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["name"]
+        if request.POST.get("confirm") != name:
+            return _publish_preview(request, name)
         try:
-            edition = edition_publish(form.cleaned_data["name"], by=request.user)
+            edition = edition_publish(name, by=request.user)
         except ScorecardError as exc:
             form.add_error("name", str(exc))
         else:
@@ -259,11 +285,37 @@ def publish(request: HttpRequest) -> HttpResponse:
             )
             return redirect("scorecard:edition", edition.name)
     latest = selectors.latest_edition()
-    changes = None
-    if latest is not None:
-        changes = selectors.changes_between(
-            selectors.edition_scorecard(latest), selectors.live_scorecard()
-        )
+    changes = _changes_since(latest)
     return render(
         request, "scorecard/publish.html", {"form": form, "latest": latest, "changes": changes}
+    )
+
+
+def _changes_since(edition: Edition | None) -> list[selectors.RowChange] | None:
+    if edition is None:
+        return None
+    return selectors.changes_between(
+        selectors.edition_scorecard(edition), selectors.live_scorecard()
+    )
+
+
+def _publish_preview(request: HttpRequest, name: str) -> HttpResponse:
+    latest = selectors.latest_edition()
+    changes = _changes_since(latest) or []
+    board = selectors.live_board(latest)
+    return render(
+        request,
+        "scorecard/publish_preview.html",
+        {
+            "name": name,
+            "board": board,
+            "latest": latest,
+            "count": len(changes),
+            "changes": ChangesTable(changes, area=board.area, caption=f"Changed since {latest}")
+            if latest
+            else None,
+            "table": ScorecardTable(
+                board.rows, area=board.area, caption=f"The {name} edition as it will be published"
+            ),
+        },
     )

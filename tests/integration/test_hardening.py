@@ -185,7 +185,9 @@ def test_publishing_an_edition_someone_published_meanwhile_is_refused_not_a_500(
         return real()
 
     monkeypatch.setattr(selectors, "live_scorecard", published_meanwhile)
-    response = client_for(approver).post("/scorecard/publish/", {"name": "Jun-2024"})
+    response = client_for(approver).post(
+        "/scorecard/publish/", {"name": "Jun-2024", "confirm": "Jun-2024"}
+    )
     assert response.status_code == 200
     assert b"was published meanwhile" in response.content
 

@@ -32,7 +32,7 @@ def test_approvers_and_admins_see_the_publish_form(persona, request, imported):
     user = request.getfixturevalue(persona)
     content = get(user, "/scorecard/publish/").content.decode()
     assert '<label class="govuk-label govuk-label--s" for="id_name">Edition name</label>' in content
-    assert "Publish edition" in content
+    assert ">Continue</button>" in content
     assert "The latest edition is May-2024." in content
     assert "Publish an edition" in get(user, "/scorecard/editions/").content.decode()
 
@@ -52,8 +52,27 @@ def test_anonymous_cannot_publish(imported):
     assert not Edition.objects.filter(name="Jun-2024").exists()
 
 
+def test_publishing_shows_what_the_edition_will_contain_before_freezing_it(
+    imported, approver, new_figures
+):
+    client = client_for(approver)
+
+    preview = client.post("/scorecard/publish/", {"name": "jun-2024"})
+
+    assert preview.status_code == 200 and not Edition.objects.filter(name="Jun-2024").exists()
+    content = preview.content.decode()
+    assert "Check the Jun-2024 edition before publishing" in content
+    assert "2 rows since May-2024" in content
+    numbers = _changed_numbers(content.encode())  # the changed rows, then the whole edition
+    assert numbers[:2] == sorted(new_figures) and numbers[2:] == list(range(1, 40))
+    assert 'name="confirm" value="Jun-2024"' in content
+    assert "The Jun-2024 edition as it will be published" in content
+
+
 def test_publishing_freezes_the_live_scorecard_and_confirms_it(imported, approver, new_figures):
-    response = client_for(approver).post("/scorecard/publish/", {"name": "jun-2024"}, follow=True)
+    response = client_for(approver).post(
+        "/scorecard/publish/", {"name": "jun-2024", "confirm": "Jun-2024"}, follow=True
+    )
     assert response.redirect_chain == [("/scorecard/editions/Jun-2024/", 302)]
     content = response.content.decode()
     assert "govuk-notification-banner--success" in content
@@ -120,3 +139,20 @@ def test_an_edition_stays_as_published_when_new_figures_arrive(
     assert (frozen[2].cells[4].text, frozen[2].cells[6].text) == ("Sept 23", "84.0")
     assert (live[2].cells[4].text, live[2].cells[6].text) == ("Oct 23", "91.0")
     assert _changed_numbers(get(board, "/scorecard/changes/").content) == [2]
+
+
+def test_any_two_scorecards_can_be_compared(imported, board, approver, new_figures):
+    edition_publish("Jun-2024", by=approver)
+    client = client_for(board)
+
+    form = client.get("/scorecard/editions/compare/").content.decode()
+    assert '<option value="live">Live scorecard</option>' in form
+    editions = client.get(
+        "/scorecard/editions/compare/", {"before": "May-2024", "after": "Jun-2024"}
+    ).content
+    assert _changed_numbers(editions) == sorted(new_figures)
+    assert b"May-2024 compared with Jun-2024" in editions
+    live = client.get("/scorecard/editions/compare/", {"before": "Jun-2024", "after": "live"})
+    assert b"0 rows changed" in live.content
+    same = client.get("/scorecard/editions/compare/", {"before": "May-2024", "after": "May-2024"})
+    assert b"Choose two different scorecards to compare" in same.content
