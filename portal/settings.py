@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "audit",
     "scorecard",
     "submissions",
+    "collection",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +201,15 @@ CELERY_BEAT_SCHEDULE = {
     "heal-stale-scorecard-rows": {
         "task": "scorecard.tasks.recompute_stale",
         "schedule": envint("HEAL_INTERVAL_SECONDS", 300),
+    },
+    # Reminders and digests are recorded before they are sent, so a second run sends nothing.
+    "remind-data-leads": {
+        "task": "collection.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "weekly-digest-to-approvers": {
+        "task": "collection.tasks.send_weekly_digest",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
 }
 

@@ -58,7 +58,8 @@ def test_query_counts_are_the_same_at_40_and_400_measures(imported, board, appro
     at_400 = _query_counts(client, "Jul-2024")
 
     assert at_400 == at_40
-    assert max(at_40.values()) <= 12
+    # The live page's freshness panel reads the returns tracker in three more (collection).
+    assert max(at_40.values()) <= 15
 
 
 def test_the_measure_page_query_count_does_not_grow_with_its_history(imported, board, approver):

@@ -97,21 +97,22 @@ def test_a_board_member_never_sees_unapproved_values(draft, board):
 # Home -----------------------------------------------------------------------------------------
 
 
-def test_home_lists_the_organisations_measures_with_latest_value_and_period_due(imported, lead):
+def test_home_leads_with_the_returns_tracker_linking_each_due_period_to_its_entry_form(
+    imported, lead
+):
     response = client_for(lead).get("/submissions/")
 
-    statuses = response.context["statuses"]
-    assert [s.measure.number for s in statuses] == [1, 2, 3, 7]
-    first = statuses[0]
-    assert (first.latest_value, first.latest_period.label) == (Decimal(60), "Oct 23")
-    due = latest_ended(PeriodType.MONTH, timezone.localdate())
-    assert first.due == due
     page = text(response)
-    assert f"Enter figures for {due.label}</a>" in page
+    due = latest_ended(PeriodType.MONTH, timezone.localdate())
+    assert page.index("What is due") < page.index("Your organisation’s submissions")
+    assert "Overdue (" in page
     assert f'href="/submissions/new/?period={due.label.replace(" ", "%20")}"' in page
+    assert f"Enter figures<span class=\"govuk-visually-hidden\"> for measure 1, {due.label}" in page
 
 
-def test_a_measure_with_the_latest_ended_period_approved_is_up_to_date(imported, lead):
+def test_a_period_with_an_approved_figure_is_no_longer_due(imported, lead):
+    from collection.selectors import returns
+
     measure = Measure.objects.get(number=3)
     due = latest_ended(PeriodType.FINANCIAL_YEAR, timezone.localdate())
     DataPoint.objects.create(
@@ -123,10 +124,10 @@ def test_a_measure_with_the_latest_ended_period_approved_is_up_to_date(imported,
         approved_at=timezone.now(),
     )
 
-    statuses = client_for(lead).get("/submissions/").context["statuses"]
+    rows = returns(today=timezone.localdate(), organisation_id=lead.organisation_id)
 
-    assert statuses[2].measure.number == 3 and statuses[2].due is None
-    assert statuses[2].latest_period == due
+    [row] = [r for r in rows if r.measure.number == 3 and r.period == due]
+    assert row.approved and not row.overdue and row.status.value in ("approved", "approved_late")
 
 
 def test_home_shows_open_submissions_per_measure_and_returns_newest_first_with_comments(
@@ -141,9 +142,12 @@ def test_home_shows_open_submissions_per_measure_and_returns_newest_first_with_c
     response = client_for(lead).get("/submissions/")
 
     assert list(response.context["submissions"]) == [newer, older]
-    by_measure = {s.measure.number: s.open_submission for s in response.context["statuses"]}
-    assert by_measure == {1: older, 2: None, 3: None, 7: newer}
     page = text(response)
+    # The tracker links each open return's figures to it rather than to a new return.
+    tracker = page[page.index("What is due") : page.index("Your organisation’s submissions")]
+    assert f"Continue submission {older.pk}" in tracker  # sent back: measure 1, Nov 23
+    assert f"Continue submission {newer.pk}" in tracker  # a draft: measure 7, Nov 23
+    assert "Sent back to you (1)" in tracker
     assert "Please check November" in page
     assert "Sent back" in page and "Draft" in page
 
@@ -151,7 +155,9 @@ def test_home_shows_open_submissions_per_measure_and_returns_newest_first_with_c
 def test_home_shows_only_the_organisations_own_returns(imported, lead, other_lead, draft):
     response = client_for(other_lead).get("/submissions/")
     assert list(response.context["submissions"]) == []
-    assert response.context["statuses"][0].measure.number == 33
+    page = text(response)
+    assert "33. Drug Testing on Arrest Data" in page
+    assert "1. Number of current active Drugs Networks" not in page
 
 
 # Entering figures -----------------------------------------------------------------------------
