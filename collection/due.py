@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from scorecard.periods import MONTH_NAMES, YEARLY_PERIOD_TYPES, Period, PeriodType, latest_ended
+from scorecard.periods import YEARLY_PERIOD_TYPES, Period, PeriodType, latest_ended
 
 #: Days from the end of a period to its due date, by period type, when the measure sets none.
 DEFAULT_LAG_DAYS: Final = {
@@ -162,18 +162,6 @@ class Schedule:
             periods.append(period)
             period = period.previous()
         return periods
-
-    def describe(self) -> str:
-        """The schedule in words, for the admin and the tracker ("15 days after the period")."""
-        month = self.month
-        if month is not None:
-            rule = f"by the end of {MONTH_NAMES[month - 1]} after the period ends"
-            default = self.release_month is None
-        else:
-            lag = self.lag_days if self.lag_days is not None else DEFAULT_LAG_DAYS[self.period_type]
-            rule = f"{lag} day{'' if lag == 1 else 's'} after the period ends"
-            default = self.lag_days is None
-        return f"{rule} (the default)" if default else rule
 
 
 def return_status(

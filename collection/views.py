@@ -140,7 +140,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
     reviewer = can(user, "review_submissions")
     form = PreferencesForm(
-        request.POST or None, initial={"weekly_digest": selectors.digest_wanted(user)}
+        request.POST if request.method == "POST" else None,
+        initial={"weekly_digest": selectors.digest_wanted(user)},
     )
     if request.method == "POST" and not reviewer:
         raise PermissionDenied("Only approvers and admins get the weekly digest.")

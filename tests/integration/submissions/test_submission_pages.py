@@ -4,7 +4,6 @@ board member, an anonymous visitor)."""
 
 import html
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -107,7 +106,7 @@ def test_home_leads_with_the_returns_tracker_linking_each_due_period_to_its_entr
     assert page.index("What is due") < page.index("Your organisation’s submissions")
     assert "Overdue (" in page
     assert f'href="/submissions/new/?period={due.label.replace(" ", "%20")}"' in page
-    assert f"Enter figures<span class=\"govuk-visually-hidden\"> for measure 1, {due.label}" in page
+    assert f'Enter figures<span class="govuk-visually-hidden"> for measure 1, {due.label}' in page
 
 
 def test_a_period_with_an_approved_figure_is_no_longer_due(imported, lead):
