@@ -31,20 +31,20 @@ class ReturnFilter(django_filters.FilterSet):
         to_field_name="short_name",
         label="Partner",
         empty_label="All partners",
-        help_text="The partner's short name, e.g. Police.",
+        help_text="Its short name in links and the API, e.g. Police.",
     )
     measure = django_filters.ChoiceFilter(
         field_name="number",
         choices=_measure_choices,
         label="Measure",
         empty_label="All measures",
-        help_text="The measure's number.",
+        help_text="Its number in links and the API, e.g. 3.",
     )
     status = django_filters.MultipleChoiceFilter(
         choices=[(s.value, s.label) for s in ReturnStatus],
         method="_by_status",
         label="Status",
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"}),
         help_text="One or more statuses; repeat the parameter for several.",
     )
 
