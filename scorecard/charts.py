@@ -103,21 +103,7 @@ def series_chart(
         return TOP + (top_value - float(value)) / (top_value - bottom_value) * plot_height
 
     parts: list[SafeString] = [
-        format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" width="{}" height="{}" '
-            'viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc">'
-            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-            WIDTH,
-            HEIGHT,
-            WIDTH,
-            HEIGHT,
-            chart_id,
-            chart_id,
-            chart_id,
-            title,
-            chart_id,
-            description,
-        ),
+        _opening(HEIGHT, chart_id, title, description),
         format_html(
             '<text x="{}" y="{}" {}>{}</text>',
             LEFT,
@@ -176,6 +162,25 @@ def series_chart(
             parts.append(_marker(line, x, y, f"{line.label} {period}: {value:,.{places}f}"))
     parts.append(SafeString("</svg>"))
     return format_html_join("", "{}", ((part,) for part in parts))
+
+
+def _opening(height: int, chart_id: str, title: str, description: str) -> SafeString:
+    """A chart's <svg> tag with its title and description, which name it for screen readers."""
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" width="{}" height="{}" '
+        'viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+        WIDTH,
+        height,
+        WIDTH,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+    )
 
 
 def _segments(
@@ -350,23 +355,7 @@ def share_chart(
     top = 28
     group_height = max(len(bars) for _, bars in groups) * (_BAR_HEIGHT + _BAR_GAP) + _GROUP_GAP
     height = top + group_height * len(groups) + 8
-    parts: list[SafeString] = [
-        format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" width="{}" height="{}" '
-            'viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc">'
-            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-            WIDTH,
-            height,
-            WIDTH,
-            height,
-            chart_id,
-            chart_id,
-            chart_id,
-            title,
-            chart_id,
-            description,
-        )
-    ]
+    parts: list[SafeString] = [_opening(height, chart_id, title, description)]
     for tick in (0, 25, 50, 75, 100):
         x = _xy(plot_left + plot_width * tick / 100)
         parts.append(
