@@ -45,7 +45,9 @@ class ReturnFilter(django_filters.FilterSet):
         method="_by_status",
         label="Status",
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"}),
-        help_text="Choose none to see every status. In links and the API, repeat status= for several.",
+        help_text=(
+            "Choose none to see every status. In links and the API, repeat status= for several."
+        ),
     )
 
     class Meta:
