@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
+from collection import api as collection_api
 from scorecard import api as scorecard_api
 
 
@@ -22,5 +23,6 @@ urlpatterns = [
     path("scorecard/", scorecard_api.LiveScorecard.as_view(), name="api-scorecard"),
     path("editions/", scorecard_api.EditionList.as_view(), name="api-editions"),
     path("editions/<str:name>/", scorecard_api.EditionDetail.as_view(), name="api-edition"),
+    path("due/", collection_api.DueList.as_view(), name="api-due"),
     path("", include("submissions.api_urls")),
 ]

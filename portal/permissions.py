@@ -27,6 +27,7 @@ Action = Literal[
     "approve_submission",
     "publish_edition",
     "manage_catalogue",
+    "oversee_collection",
 ]
 
 
@@ -88,6 +89,9 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "approve_submission": _may_approve,
     "publish_edition": _is(Role.APPROVER, Role.ADMIN),
     "manage_catalogue": _is(Role.ADMIN),
+    # Every partner's returns tracker, completeness and timeliness (a data lead sees their own
+    # organisation's tracker on their home page and in the API, through `view_unapproved`).
+    "oversee_collection": _is(*REVIEWER_ROLES),
 }
 
 
@@ -125,6 +129,7 @@ def reviewers() -> QuerySet[User]:
 NAVIGATION: list[tuple[str, str, Action]] = [
     ("Your figures", "submissions:home", "enter_values"),
     ("Approvals", "submissions:queue", "review_submissions"),
+    ("Returns", "collection:tracker", "oversee_collection"),
     ("Scorecard", "scorecard:live", "view_scorecard"),
     ("Editions", "scorecard:editions", "view_scorecard"),
     ("Admin", "admin:index", "manage_catalogue"),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "audit",
     "scorecard",
     "submissions",
+    "collection",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +202,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scorecard.tasks.recompute_stale",
         "schedule": envint("HEAL_INTERVAL_SECONDS", 300),
     },
+    # Reminders and digests are recorded before they are sent, so a second run sends nothing.
+    "remind-data-leads": {
+        "task": "collection.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "weekly-digest-to-approvers": {
+        "task": "collection.tasks.send_weekly_digest",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console:"))
@@ -210,6 +221,8 @@ EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
 EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# `file:////var/mail/portal` (four slashes for an absolute path): each message written to a file.
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "scorecard@localhost")
 
 REST_FRAMEWORK = {

@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("scorecard/", include("scorecard.urls")),
     path("submissions/", include("submissions.urls")),
+    path("returns/", include("collection.urls")),
     path("api/v1/", include("portal.api_urls")),
 ]

@@ -59,6 +59,21 @@ class MeasureAdmin(PortalAdminMixin, ImportExportModelAdmin):
         ("Figures", {"fields": ["unit", "value_kind", "period_type", "decimal_places"]}),
         ("Comparison", {"fields": ["comparable_with_england", "polarity"]}),
         ("Responsibility", {"fields": ["source", "organisation", "status_note"]}),
+        (
+            "Collection",
+            {
+                "description": (
+                    "When partners' figures for this measure are due, and when data leads are "
+                    "reminded. The returns tracker shows each period's due date."
+                ),
+                "fields": [
+                    "release_lag_days",
+                    "release_month",
+                    "awaiting_release_until",
+                    "reminder_days",
+                ],
+            },
+        ),
     ]
 
     def has_import_permission(self, request: HttpRequest) -> bool:
@@ -99,13 +114,13 @@ class AreaAdmin(PortalAdminMixin, admin.ModelAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(PortalAdminMixin, admin.ModelAdmin):
-    list_display = ["label", "period_type", "start", "end", "due"]
+    list_display = ["label", "period_type", "start", "end"]
     list_filter = ["period_type"]
     search_fields = ["label"]
     date_hierarchy = "end"
-    # A period's dates and label are what figures were reported against: only the due date,
-    # a reminder for partners, is editable once it exists.
-    fields = ["label", "period_type", "start", "end", "due"]
+    # A period's dates and label are what figures were reported against: fixed once it exists.
+    # (Due dates depend on the measure too: they are set on each measure's release schedule.)
+    fields = ["label", "period_type", "start", "end"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["label", "period_type", "start", "end"] if obj is not None else []

@@ -103,21 +103,7 @@ def series_chart(
         return TOP + (top_value - float(value)) / (top_value - bottom_value) * plot_height
 
     parts: list[SafeString] = [
-        format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" width="{}" height="{}" '
-            'viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc">'
-            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-            WIDTH,
-            HEIGHT,
-            WIDTH,
-            HEIGHT,
-            chart_id,
-            chart_id,
-            chart_id,
-            title,
-            chart_id,
-            description,
-        ),
+        _opening(HEIGHT, chart_id, title, description),
         format_html(
             '<text x="{}" y="{}" {}>{}</text>',
             LEFT,
@@ -176,6 +162,25 @@ def series_chart(
             parts.append(_marker(line, x, y, f"{line.label} {period}: {value:,.{places}f}"))
     parts.append(SafeString("</svg>"))
     return format_html_join("", "{}", ((part,) for part in parts))
+
+
+def _opening(height: int, chart_id: str, title: str, description: str) -> SafeString:
+    """A chart's <svg> tag with its title and description, which name it for screen readers."""
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" width="{}" height="{}" '
+        'viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+        WIDTH,
+        height,
+        WIDTH,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+    )
 
 
 def _segments(
@@ -314,3 +319,90 @@ def describe_series(labels: Sequence[str], values: Sequence[Decimal], places: in
         f"lowest {format_value(min(values), places)}, "
         f"highest {format_value(max(values), places)} ({len(values)} values)"
     )
+
+
+# Shares as bars ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareBar:
+    """One bar: what it measures (written beside it, so colour is never the only cue) and a
+    whole percentage, or None when there is nothing to measure."""
+
+    name: str
+    percent: int | None
+    colour: str
+    outline: bool = False
+
+
+_BAR_LABEL_WIDTH, _BAR_TEXT_WIDTH, _BAR_HEIGHT, _BAR_GAP, _GROUP_GAP = 120, 150, 18, 4, 16
+
+
+def share_chart(
+    groups: Sequence[tuple[str, Sequence[ShareBar]]],
+    *,
+    title: str,
+    description: str,
+    chart_id: str = "shares",
+) -> SafeString:
+    """Horizontal bars from 0 to 100%, a group of bars per label (say, per partner), each bar
+    followed by its percentage and name ("75% approved"); a solid and an outlined bar tell two
+    measures apart without colour. Empty when there are no groups."""
+    if not groups:
+        return SafeString("")
+    plot_left = _BAR_LABEL_WIDTH
+    plot_width = WIDTH - _BAR_LABEL_WIDTH - _BAR_TEXT_WIDTH
+    top = 28
+    group_height = max(len(bars) for _, bars in groups) * (_BAR_HEIGHT + _BAR_GAP) + _GROUP_GAP
+    height = top + group_height * len(groups) + 8
+    parts: list[SafeString] = [_opening(height, chart_id, title, description)]
+    for tick in (0, 25, 50, 75, 100):
+        x = _xy(plot_left + plot_width * tick / 100)
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"/>'
+                '<text x="{}" y="{}" text-anchor="middle" {}>{}%</text>',
+                x,
+                x,
+                top - 4,
+                height - 8,
+                GRID_COLOUR,
+                x,
+                top - 10,
+                SafeString(TEXT_ATTRIBUTES),
+                tick,
+            )
+        )
+    for index, (label, bars) in enumerate(groups):
+        y = top + index * group_height
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" {}>{}</text>',
+                plot_left - 10,
+                _xy(y + _BAR_HEIGHT - 4),
+                SafeString(TEXT_ATTRIBUTES),
+                label,
+            )
+        )
+        for position, bar in enumerate(bars):
+            bar_y = y + position * (_BAR_HEIGHT + _BAR_GAP)
+            width = plot_width * (bar.percent or 0) / 100
+            fill = "#ffffff" if bar.outline else bar.colour
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" '
+                    'stroke-width="2"/><text x="{}" y="{}" {}>{}</text>',
+                    plot_left,
+                    bar_y,
+                    _xy(max(width, 1)),
+                    _BAR_HEIGHT,
+                    fill,
+                    bar.colour,
+                    _xy(plot_left + width + 8),
+                    _xy(bar_y + _BAR_HEIGHT - 4),
+                    SafeString(TEXT_ATTRIBUTES),
+                    f"{'–' if bar.percent is None else f'{bar.percent}%'} {bar.name}",
+                )
+            )
+    parts.append(SafeString("</svg>"))
+    return format_html_join("", "{}", ((part,) for part in parts))

@@ -2,12 +2,13 @@
 periods, approved data points with their history, computed live rows and frozen editions."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from scorecard.compute import Comparison, Direction, Polarity, ValueKind
-from scorecard.periods import Period, PeriodType
+from scorecard.periods import MONTH_NAMES, YEARLY_PERIOD_TYPES, Period, PeriodType
 
 
 class AreaKind(models.TextChoices):
@@ -128,11 +129,66 @@ class Measure(models.Model):
         max_length=200, blank=True, help_text="e.g. 'New data flows being established'."
     )
     active = models.BooleanField(default=True)
+    # When figures are due (the rule that reads these is collection.due.Schedule).
+    release_lag_days = models.PositiveSmallIntegerField(
+        "release lag (days)",
+        null=True,
+        blank=True,
+        help_text=(
+            "Figures for a period are due this many days after it ends. Leave blank for the "
+            "default: 15 days for months, 90 days (about three months) for quarters; yearly "
+            "periods then follow the release month."
+        ),
+    )
+    release_month = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=[(number, name) for number, name in enumerate(MONTH_NAMES, start=1)],
+        help_text=(
+            "Yearly and multi-year periods only, when no release lag is set: figures are due by "
+            "the end of this month after the period ends (November: 2025/26 figures are due by "
+            "30 November 2026). Leave blank for the default: November for financial years, "
+            "October for calendar years and spans of years."
+        ),
+    )
+    awaiting_release_until = models.DateField(
+        "awaiting national release until",
+        null=True,
+        blank=True,
+        help_text=(
+            "For national figures a partner re-keys: until this date, periods that would already "
+            "be due show as awaiting national release, and they fall due on this date instead. "
+            "Clear it once the figures are published."
+        ),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        "reminder (days before due)",
+        default=7,
+        help_text=(
+            "Data leads are e-mailed this many days before figures are due, and the return shows "
+            "as due soon from then (0: no reminder in advance). They are also e-mailed on the "
+            "day figures become overdue."
+        ),
+    )
 
     class Meta:
         ordering = ["number"]
         constraints = [
-            models.CheckConstraint(condition=Q(decimal_places__lte=6), name="measure_places_lte_6")
+            models.CheckConstraint(condition=Q(decimal_places__lte=6), name="measure_places_lte_6"),
+            models.CheckConstraint(
+                condition=Q(release_lag_days__lte=730), name="measure_release_lag_within_2_years"
+            ),
+            models.CheckConstraint(
+                condition=Q(release_month__gte=1, release_month__lte=12),
+                name="measure_release_month_is_a_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(release_lag_days__isnull=True) | Q(release_month__isnull=True),
+                name="measure_release_lag_or_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_days__lte=60), name="measure_reminder_within_60_days"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,9 +202,27 @@ class Measure(models.Model):
     def periods_of(self) -> PeriodType:
         return PeriodType(self.period_type)
 
+    def clean(self) -> None:
+        super().clean()
+        if self.release_month is not None:
+            if self.release_lag_days is not None:
+                raise ValidationError(
+                    {"release_month": "Set a release lag or a release month, not both."}
+                )
+            if self.periods_of not in YEARLY_PERIOD_TYPES:
+                raise ValidationError(
+                    {
+                        "release_month": "A release month is for yearly and multi-year periods; "
+                        "set a release lag in days for months and quarters."
+                    }
+                )
+
 
 class ReportingPeriod(models.Model):
-    """A period figures are reported for; one row per distinct period, shared by all measures."""
+    """A period figures are reported for; one row per distinct period, shared by all measures.
+
+    Due dates belong to a measure and a period together (`collection.due`), not to the period.
+    """
 
     period_type = models.CharField(
         max_length=20, choices=Measure._meta.get_field("period_type").choices
@@ -156,9 +230,6 @@ class ReportingPeriod(models.Model):
     start = models.DateField()
     end = models.DateField()
     label = models.CharField(max_length=40, unique=True)
-    due = models.DateField(
-        null=True, blank=True, help_text="When partners' figures for this period are due."
-    )
 
     class Meta:
         ordering = ["end", "start"]

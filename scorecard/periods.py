@@ -39,6 +39,11 @@ PERIOD_TYPE_LABELS: Final[dict[PeriodType, str]] = {
     PeriodType.MULTI_YEAR: "Multi-year span",
 }
 
+#: Periods a year or more long: released once a year (see collection.due's release month).
+YEARLY_PERIOD_TYPES: Final = frozenset(
+    {PeriodType.FINANCIAL_YEAR, PeriodType.CALENDAR_YEAR, PeriodType.MULTI_YEAR}
+)
+
 MIN_YEAR: Final = 1900
 MAX_YEAR: Final = 2200
 

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
@@ -37,11 +38,15 @@ def _reviewer(request: HttpRequest) -> User:
 @requires("review_submissions")
 def queue(request: HttpRequest) -> HttpResponse:
     user = _reviewer(request)
-    entries = selectors.approval_queue(for_user=user)
+    entries = selectors.approval_queue(for_user=user, today=timezone.localdate())
     return render(
         request,
         "submissions/review/queue.html",
-        {"entries": entries, "selectable": any(e.clean and not e.prepared_by_you for e in entries)},
+        {
+            "entries": entries,
+            "selectable": any(e.clean and not e.prepared_by_you for e in entries),
+            "decisions": selectors.recent_decisions(),
+        },
     )
 
 

@@ -1,6 +1,7 @@
-"""Reads for submissions: who may see which returns, a data lead's home page, a return's values
-beside the approved figures they are judged against, and the approver's queue. (The entry form's
-rows, upload previews and templates are in `submissions.entry_selectors`.)
+"""Reads for submissions: who may see which returns, the periods a data lead can pick, a return's
+values beside the approved figures they are judged against, and the approver's queue with recent
+decisions. (The entry form's rows, upload previews and templates are in
+`submissions.entry_selectors`; what is due from whom is in `collection.selectors`.)
 
 Each function issues a fixed number of queries, however many measures or values there are.
 """
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from audit.models import Event
 from audit.selectors import events_for
@@ -24,7 +26,7 @@ from scorecard.figures import decimal_text
 from scorecard.models import DataPoint, Measure
 from scorecard.periods import Period, PeriodType, latest_ended
 from scorecard.selectors import local_area
-from submissions.models import OPEN_STATUSES, Status, Submission, SubmittedValue
+from submissions.models import Status, Submission, SubmittedValue
 from submissions.validation import RawRow
 
 #: How many recent periods of each type the entry form offers, whether or not they are missing.
@@ -72,63 +74,6 @@ def organisation_submissions(organisation_id: int) -> QuerySet[Submission]:
         .annotate(value_count=Count("values"))
         .order_by("-created_at", "-id")
     )
-
-
-# A data lead's home page ---------------------------------------------------------------------
-
-
-@dataclass
-class MeasureStatus:
-    measure: Measure
-    latest_value: Decimal | None = None
-    latest_period: Period | None = None
-    due: Period | None = None
-    open_submission: Submission | None = None
-    open_submission_count: int = 0
-
-
-def measure_statuses(organisation_id: int, today: date) -> list[MeasureStatus]:
-    """Each of the organisation's measures with its latest approved local figure, the period
-    now due (the latest ended one, when it has no approved figure) and its newest open return."""
-    measures = list(
-        Measure.objects.filter(organisation_id=organisation_id, active=True).order_by("number")
-    )
-    area = local_area()
-    approved: dict[int, list[Period]] = defaultdict(list)
-    latest: dict[int, tuple[Period, Decimal]] = {}
-    if area is not None:
-        for point in DataPoint.objects.filter(
-            measure__in=measures, area=area, is_current=True
-        ).select_related("period"):
-            period = point.period.period
-            approved[point.measure_id].append(period)
-            if point.measure_id not in latest or latest[point.measure_id][0] < period:
-                latest[point.measure_id] = (period, point.value)
-    open_by_measure: dict[int, list[int]] = defaultdict(list)
-    pairs = (
-        SubmittedValue.objects.filter(
-            submission__organisation_id=organisation_id, submission__status__in=OPEN_STATUSES
-        )
-        .values_list("measure_id", "submission_id")
-        .distinct()
-    )
-    for measure_id, submission_id in pairs:
-        open_by_measure[measure_id].append(submission_id)
-    submissions = Submission.objects.in_bulk({pk for ids in open_by_measure.values() for pk in ids})
-    statuses = []
-    for measure in measures:
-        status = MeasureStatus(measure)
-        if measure.pk in latest:
-            status.latest_period, status.latest_value = latest[measure.pk]
-        due = latest_ended(measure.periods_of, today)
-        if due not in approved.get(measure.pk, []):
-            status.due = due
-        ids = open_by_measure.get(measure.pk, [])
-        if ids:
-            status.open_submission = submissions[max(ids)]
-            status.open_submission_count = len(ids)
-        statuses.append(status)
-    return statuses
 
 
 def period_choices(organisation_id: int, today: date) -> list[tuple[str, list[Period]]]:
@@ -288,14 +233,22 @@ class QueueEntry:
     value_count: int
     warning_count: int
     prepared_by_you: bool
+    periods: list[Period]
+    days_waiting: int
 
     @property
     def clean(self) -> bool:
         return self.warning_count == 0
 
+    @property
+    def period_labels(self) -> str:
+        """The periods the return covers, oldest first ("Sept 26, Oct 26")."""
+        return ", ".join(p.label for p in self.periods)
 
-def approval_queue(*, for_user: Any) -> list[QueueEntry]:
-    """Submitted returns, oldest first, with their counts; three queries however many there are."""
+
+def approval_queue(*, for_user: Any, today: date) -> list[QueueEntry]:
+    """Submitted returns, oldest first, with their counts, the periods they cover and how many
+    days they have waited since submitted; three queries however many there are."""
     submissions = list(
         Submission.objects.filter(status=Status.SUBMITTED)
         .select_related("organisation", "created_by")
@@ -304,10 +257,14 @@ def approval_queue(*, for_user: Any) -> list[QueueEntry]:
     )
     ids = [s.pk for s in submissions]
     warnings: dict[int, int] = defaultdict(int)
-    for submission_id, items in SubmittedValue.objects.filter(submission_id__in=ids).values_list(
-        "submission_id", "warnings"
+    periods: dict[int, set[Period]] = defaultdict(set)
+    for submission_id, items, kind, start, end in SubmittedValue.objects.filter(
+        submission_id__in=ids
+    ).values_list(
+        "submission_id", "warnings", "period__period_type", "period__start", "period__end"
     ):
         warnings[submission_id] += len(items or [])
+        periods[submission_id].add(Period(PeriodType(kind), start, end))
     edited = set(
         Submission.objects.filter(pk__in=ids, editors=for_user).values_list("pk", flat=True)
     )
@@ -317,9 +274,25 @@ def approval_queue(*, for_user: Any) -> list[QueueEntry]:
             value_count=s.value_count,
             warning_count=warnings[s.pk],
             prepared_by_you=s.created_by_id == for_user.pk or s.pk in edited,
+            periods=sorted(periods[s.pk]),
+            days_waiting=max(0, (today - timezone.localtime(s.submitted_at).date()).days)
+            if s.submitted_at
+            else 0,
         )
         for s in submissions
     ]
+
+
+def recent_decisions(limit: int = 10) -> QuerySet[Submission]:
+    """The latest returns approved or sent back, newest decision first."""
+    return (
+        Submission.objects.filter(
+            status__in=[Status.APPROVED, Status.SENT_BACK], decided_at__isnull=False
+        )
+        .select_related("organisation", "created_by", "decided_by")
+        .annotate(value_count=Count("values"))
+        .order_by("-decided_at", "-pk")[:limit]
+    )
 
 
 def warning_text(warning: object) -> str:

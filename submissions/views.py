@@ -59,14 +59,13 @@ def _editable(request: HttpRequest, pk: int) -> Submission | HttpResponse:
 
 @requires("enter_values")
 def home(request: HttpRequest) -> HttpResponse:
-    """A data lead's measures (latest approved figure, period due, open return) and returns."""
+    """A data lead's returns tracker (what is due, grouped by what to do next) and returns."""
     organisation = _organisation(request)
     return render(
         request,
         "submissions/home.html",
         {
             "organisation": organisation,
-            "statuses": selectors.measure_statuses(organisation.pk, timezone.localdate()),
             "submissions": selectors.organisation_submissions(organisation.pk),
         },
     )

@@ -6,17 +6,21 @@ periods since, up to the one before the latest ended period, which is left for t
 to enter. Figures move by a seeded random walk of plausible size, in the measure's own kind:
 whole counts, percentages with numerators and denominators, rates from event counts in a
 population. They are recorded as approved data points whose origin says they are synthetic
-(`DataPoint.SYNTHETIC_ORIGIN`), so the pages can say so; a period the reference already holds
-is never touched, and frozen editions never change.
+(`DataPoint.SYNTHETIC_ORIGIN`), so the pages can say so, approved around their due dates (the
+demo's returns tracker then shows some late); a period the reference already holds is never
+touched, and frozen editions never change.
 """
 
 import math
 import random
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
+from collection.due import Schedule
 from scorecard.compute import ValueKind, rate_multiplier
 from scorecard.figures import at_precision
 from scorecard.models import Area, AreaKind, DataPoint, Measure
@@ -67,7 +71,15 @@ def synthetic_history(today: date) -> int:
                     planned.append((measure, area, period, *figures))
     periods = reporting_periods(p for _, _, p, *_ in planned)
     entries = [
-        ValueEntry(measure.pk, area.pk, periods[period].pk, value, numerator, denominator)
+        ValueEntry(
+            measure.pk,
+            area.pk,
+            periods[period].pk,
+            value,
+            numerator,
+            denominator,
+            approved_at=_approved_at(measure, period, today),
+        )
         for measure, area, period, value, numerator, denominator in planned
     ]
     recorded = record_values(entries, origin=DataPoint.SYNTHETIC_ORIGIN)
@@ -131,3 +143,21 @@ def _figures(measure: Measure, kind: str, value: float, rng: random.Random) -> F
     if measure.kind is ValueKind.COUNT:
         return at_precision(Decimal(round(value)), places), None, None
     return at_precision(Decimal(str(value)), places), None, None
+
+
+#: One synthetic figure in LATE_ONE_IN arrives after its due date, by up to LATE_DAYS days.
+LATE_ONE_IN, LATE_DAYS, EARLY_DAYS = 6, 30, 10
+
+
+def _approved_at(measure: Measure, period: Period, today: date) -> datetime:
+    """When a synthetic figure was signed off: around its due date (collection.due), mostly a
+    few days before it, sometimes late, never before the period ended nor after today, so the
+    demo's tracker and timeliness figures look like a collection in use."""
+    rng = random.Random(f"{measure.number} {period.label}")  # noqa: S311 (repeatable on purpose)
+    due = Schedule.of(measure).scheduled_due(period)
+    if rng.randrange(LATE_ONE_IN) == 0:
+        day = due + timedelta(days=rng.randint(1, LATE_DAYS))
+    else:
+        day = due - timedelta(days=rng.randint(0, EARLY_DAYS))
+    day = min(max(day, period.end + timedelta(days=1)), today)
+    return timezone.make_aware(datetime.combine(day, time(10)))

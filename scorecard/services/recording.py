@@ -3,6 +3,7 @@ and the version it replaces stays on record (history is append-only)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -58,6 +59,8 @@ class ValueEntry:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     note: str = ""
+    #: When it was signed off, if not now (the demo's synthetic history has a past).
+    approved_at: datetime | None = None
 
     @property
     def key(self) -> tuple[int, int, int]:
@@ -126,7 +129,7 @@ def record_values(
             origin=origin,
             submitted_by=submitted_by,
             approved_by=approved_by,
-            approved_at=now,
+            approved_at=entry.approved_at or now,
         )
         new_points.append(point)
         results.append(Recorded(entry, point, previous))

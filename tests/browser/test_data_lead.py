@@ -13,9 +13,10 @@ def test_data_lead_uploads_a_file_fixes_the_error_the_preview_names_and_submits(
     sign_in(page, "lead.police")
     expect(page).to_have_url(re.compile(r"/submissions/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your figures")
-    measures = page.get_by_role("table", name="Measures you are responsible for")
+    expect(page.get_by_role("heading", name="What is due")).to_be_visible()
+    overdue = page.get_by_role("region", name="Overdue", exact=True)
     expect(
-        measures.get_by_role("row", name=re.compile(r"^1\. Number of current active"))
+        overdue.get_by_role("row").filter(has_text="1. Number of current active").first
     ).to_be_visible()
     check_accessibility(page, "data-lead-home")
 

@@ -30,9 +30,10 @@ def test_data_lead_signs_in_enters_a_figure_fixes_an_error_and_submits_by_keyboa
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     keyboard.press("Enter")
     expect(page.locator("main#main-content")).to_be_focused()
-    enter_figures = page.get_by_role("button", name="Enter figures", exact=True)
-    # From the main content, the page's main action is the first stop.
-    assert tab_to(page, enter_figures) == 1
+    # From the main content, the first stop is the tracker's link to what is most urgent.
+    keyboard.press("Tab")
+    expect(page.get_by_role("link", name=re.compile(r"^Overdue \(\d+\)$"))).to_be_focused()
+    tab_to(page, page.get_by_role("button", name="Enter figures", exact=True))
     keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Which period are the figures for?")

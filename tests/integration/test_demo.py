@@ -130,3 +130,38 @@ def test_a_lead_can_pick_any_missing_past_period(settings):
     # to the earliest month they hold: June 2022 (the gap) and Sept 21 (measure 2's history
     # starts a month before measures 1 and 7, whose Sept 21 is therefore missing).
     assert months[12:] == [gap, Period.month(2021, 9)]
+
+
+def test_the_demo_measures_get_release_schedules_and_the_leads_have_work_due():
+    from collection.due import ReturnStatus, Schedule
+    from collection.selectors import returns
+
+    demo_load("a-password", history=True, today=TODAY)
+
+    def due(number: int, label: str) -> date:
+        measure = Measure.objects.get(number=number)
+        [period] = [p for p in Schedule.of(measure).tracked(TODAY) if p.label == label]
+        return Schedule.of(measure).due(period)
+
+    assert due(1, "Oct 26") == date(2026, 11, 15)  # police monthly: the default 15 days
+    assert due(16, "2026/27 Q1") == date(2026, 9, 28)  # NDTMS quarterly: the default 90 days
+    assert due(8, "2025/26") == date(2026, 11, 30)  # NDTMS annual: by the end of November
+    assert due(4, "2025/26") == date(2026, 7, 31)  # Home Office: July
+    assert due(3, "2025/26") == date(2026, 4, 30)  # the police's own annual count: 30 days
+    assert Measure.objects.get(number=24).awaiting_release_until == date(2027, 1, 28)
+
+    rows = returns(today=TODAY)
+    police = {(r.measure.number, r.period.label): r.status for r in rows if r.measure.number == 1}
+    assert police[(1, "Oct 26")] is ReturnStatus.OVERDUE  # left for the lead
+    assert police[(1, "Sept 26")] in (ReturnStatus.APPROVED, ReturnStatus.APPROVED_LATE)
+    statuses = {r.status for r in rows}
+    assert {
+        ReturnStatus.APPROVED_LATE,
+        ReturnStatus.DUE_SOON,
+        ReturnStatus.AWAITING_RELEASE,
+    } <= statuses
+    # Synthetic figures were approved around their due dates, not on the day the demo loaded.
+    september = DataPoint.objects.get(
+        measure__number=1, area__kind="local", period__label="Sept 26", is_current=True
+    )
+    assert date(2026, 10, 1) <= september.approved_at.date() <= date(2026, 11, 14)

@@ -108,10 +108,15 @@ class Worker:
     """A `celery worker` subprocess consuming only its own queue, so it can take no other
     run's tasks and no other worker can take its."""
 
-    def __init__(self, broker_url: str) -> None:
+    def __init__(
+        self, broker_url: str, *, queue: str | None = None, env: dict[str, str] | None = None
+    ) -> None:
+        """`queue` shares another worker's queue (two workers racing for its tasks); `env` adds
+        to the worker's environment (say, EMAIL_URL)."""
         self.broker_url = broker_url
-        self.queue = f"test-{uuid.uuid4().hex[:12]}"
-        self.log = REPO / "var" / f"{self.queue}.log"
+        self.queue = queue or f"test-{uuid.uuid4().hex[:12]}"
+        self.log = REPO / "var" / f"{self.queue}-{uuid.uuid4().hex[:6]}.log"
+        self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -122,6 +127,7 @@ class Worker:
             "REDIS_URL": self.broker_url,
             "CELERY_BROKER_URL": self.broker_url,
             "CELERY_TASK_ALWAYS_EAGER": "0",
+            **self.env,
         }
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
@@ -139,7 +145,7 @@ class Worker:
                     "-Q",
                     self.queue,
                     "--hostname",
-                    f"{self.queue}@%h",
+                    f"{self.log.stem}@%h",
                     "--loglevel",
                     "INFO",
                     "--without-gossip",

@@ -116,3 +116,21 @@ def test_submitting_a_return_tells_the_approvers(imported, lead, approver, mailo
 
     assert [m.to for m in mailoutbox] == [["approver@example.org"]]
     assert f"submission {created.pk}" in mailoutbox[0].subject
+
+
+def test_each_e_mail_has_an_html_part_linking_to_the_page_where_the_work_is_done(
+    police_return, approver, mailoutbox, commit
+):
+    with commit():
+        notify_submitted(police_return)
+    with commit():
+        submission_send_back(police_return.pk, by=approver, comment="Check <November>.")
+
+    arrival, decision = mailoutbox
+    [(arrival_html, kind)] = arrival.alternatives
+    assert kind == "text/html"
+    review = f"https://scorecard.example.org/submissions/{police_return.pk}/review/"
+    assert f'<a href="{review}">' in arrival_html
+    [(decision_html, _)] = decision.alternatives
+    assert "Check &lt;November&gt;." in decision_html  # escaped in HTML
+    assert "> Check <November>." in decision.body  # as typed in plain text

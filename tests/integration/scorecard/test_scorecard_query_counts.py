@@ -119,7 +119,8 @@ def test_every_scorecard_page_download_and_api_costs_the_same_queries_at_40_and_
     at_400 = _visit(client, large)
 
     assert at_400 == at_40
-    assert max(at_40.values()) <= 12
+    # The live page's freshness panel reads the returns tracker in three more (collection).
+    assert max(at_40.values()) <= 15
 
 
 def test_the_measure_page_costs_the_same_queries_with_2_or_24_years_of_versions(

@@ -4,7 +4,7 @@ board member, an anonymous visitor)."""
 
 import html
 import re
-from decimal import Decimal
+from datetime import date
 
 import pytest
 
@@ -94,37 +94,30 @@ def test_a_board_member_never_sees_unapproved_values(draft, board):
 # Home -----------------------------------------------------------------------------------------
 
 
-def test_home_lists_the_organisations_measures_with_latest_value_and_period_due(
+def test_home_leads_with_the_returns_tracker_linking_each_due_period_to_its_entry_form(
     frozen_today, imported, lead
 ):
     response = client_for(lead).get("/submissions/")
 
-    statuses = response.context["statuses"]
-    assert [s.measure.number for s in statuses] == [1, 2, 3, 7]
-    assert [(s.latest_period.label, s.latest_value, s.due.label) for s in statuses] == [
-        ("Oct 23", Decimal(60), "Oct 26"),
-        ("Sept 23", Decimal(84), "Oct 26"),
-        ("2022/23", Decimal(530), "2025/26"),
-        ("Oct 23", Decimal(33), "Oct 26"),
-    ]
     page = text(response)
-    assert "Enter figures for Oct 26</a>" in page
+    assert page.index("What is due") < page.index("Your organisation’s submissions")
+    assert "Overdue (" in page
     assert 'href="/submissions/new/?period=Oct%2026"' in page
-    assert "Enter figures for 2025/26</a>" in page
+    assert 'Enter figures<span class="govuk-visually-hidden"> for measure 1, Oct 26' in page
 
 
-def test_a_measure_with_the_latest_ended_period_approved_is_up_to_date(
-    frozen_today, imported, lead, approver
-):
+def test_a_period_with_an_approved_figure_is_no_longer_due(frozen_today, imported, lead, approver):
+    from collection.selectors import returns
+
     submission(
         by=lead, values=[Value(3, "2025/26", "500")], status=Status.APPROVED, decided_by=approver
     )
 
-    statuses = client_for(lead).get("/submissions/").context["statuses"]
+    rows = returns(today=date(2026, 11, 29), organisation_id=lead.organisation_id)
 
-    assert statuses[2].measure.number == 3 and statuses[2].due is None
-    assert statuses[2].latest_period.label == "2025/26"
-    assert "Enter figures for 2025/26" not in text(client_for(lead).get("/submissions/"))
+    [row] = [r for r in rows if r.measure.number == 3 and r.period.label == "2025/26"]
+    assert row.approved and not row.overdue and row.status.value in ("approved", "approved_late")
+    assert "for measure 3, 2025/26" not in text(client_for(lead).get("/submissions/"))
 
 
 def test_home_shows_open_submissions_per_measure_and_returns_newest_first_with_comments(
@@ -137,9 +130,12 @@ def test_home_shows_open_submissions_per_measure_and_returns_newest_first_with_c
     response = client_for(lead).get("/submissions/")
 
     assert list(response.context["submissions"]) == [newer, older]
-    by_measure = {s.measure.number: s.open_submission for s in response.context["statuses"]}
-    assert by_measure == {1: older, 2: None, 3: None, 7: newer}
     page = text(response)
+    # The tracker links each open return's figures to it rather than to a new return.
+    tracker = page[page.index("What is due") : page.index("Your organisation’s submissions")]
+    assert f"Continue submission {older.pk}" in tracker  # sent back: measure 1, Nov 23
+    assert f"Continue submission {newer.pk}" in tracker  # a draft: measure 7, Nov 23
+    assert "Sent back to you (1)" in tracker
     assert "Please check November" in page
     assert "Sent back" in page and "Draft" in page
 
@@ -147,7 +143,9 @@ def test_home_shows_open_submissions_per_measure_and_returns_newest_first_with_c
 def test_home_shows_only_the_organisations_own_returns(imported, lead, other_lead, draft):
     response = client_for(other_lead).get("/submissions/")
     assert list(response.context["submissions"]) == []
-    assert response.context["statuses"][0].measure.number == 33
+    page = text(response)
+    assert "33. Drug Testing on Arrest Data" in page
+    assert "1. Number of current active Drugs Networks" not in page
 
 
 # Entering figures -----------------------------------------------------------------------------
