@@ -58,6 +58,7 @@ class ValueEntry:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     note: str = ""
+    variance: Decimal | None = None
 
     @property
     def key(self) -> tuple[int, int, int]:
@@ -121,6 +122,7 @@ def record_values(
             value=entry.value,
             numerator=entry.numerator,
             denominator=entry.denominator,
+            variance=entry.variance,
             note=entry.note,
             version=previous.version + 1 if previous else 1,
             origin=origin,
@@ -145,12 +147,15 @@ def record_value(
     origin: str,
     numerator: Decimal | None = None,
     denominator: Decimal | None = None,
+    variance: Decimal | None = None,
     note: str = "",
     submitted_by: Any = None,
     approved_by: Any = None,
 ) -> int:
     """Make one figure current (see record_values); 1 when a new version was added, else 0."""
-    entry = ValueEntry(measure.pk, area.pk, period.pk, value, numerator, denominator, note)
+    entry = ValueEntry(
+        measure.pk, area.pk, period.pk, value, numerator, denominator, note, variance
+    )
     (recorded,) = record_values(
         [entry], origin=origin, submitted_by=submitted_by, approved_by=approved_by
     )
