@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from portal.permissions import can
 from scorecard import figures
-from scorecard.compute import ValueKind, rate_multiplier
 from scorecard.figures import (
     MAX_MAGNITUDE,
     FigureError,
@@ -35,6 +34,7 @@ from scorecard.figures import (
     uk_date,
     uk_number,
 )
+from scorecard.methods import RATIO_KINDS, ValueKind
 from scorecard.models import Area, AreaKind, DataPoint, Measure
 from scorecard.periods import (
     PERIOD_TYPE_LABELS,
@@ -45,8 +45,18 @@ from scorecard.periods import (
     parse_period,
 )
 
-#: The long format's columns, in the contract's order.
-FIELDS: tuple[str, ...] = ("measure", "period", "area", "value", "numerator", "denominator", "note")
+#: The long format's columns, in the contract's order; `variance` (a directly standardised
+#: rate's, for Dobson's interval) is optional and comes last.
+FIELDS: tuple[str, ...] = (
+    "measure",
+    "period",
+    "area",
+    "value",
+    "numerator",
+    "denominator",
+    "note",
+    "variance",
+)
 #: Columns a file must have; the others may be left out and then count as blank.
 REQUIRED_COLUMNS: tuple[str, ...] = ("measure", "period", "value")
 
@@ -58,8 +68,6 @@ MIN_HISTORY_FOR_Z = 4
 Z_LIMIT = 3.5
 #: With too little history for the z-score, a change of more than this fraction is flagged.
 SHORT_HISTORY_CHANGE = Decimal("0.5")
-#: Counts this small might identify people once published.
-SMALL_COUNTS = (Decimal(1), Decimal(4))
 
 
 class RowStatus(StrEnum):
@@ -103,6 +111,7 @@ class CleanValue:
     numerator: Decimal | None
     denominator: Decimal | None
     note: str
+    variance: Decimal | None = None
     #: The current approved figure for the same measure, area and period, if there is one.
     approved: DataPoint | None = None
     #: The latest approved figure for an earlier period, to show beside the new one.
@@ -215,6 +224,7 @@ class _Parsed:
     value: Decimal | None = None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    variance: Decimal | None = None
     note: str = ""
     failed: bool = False
 
@@ -238,6 +248,7 @@ class _Checker:
         parsed.area = self._area(raw)
         parsed.period = self._period(raw, parsed.measure)
         parsed.value, parsed.numerator, parsed.denominator = self._figures(raw, parsed.measure)
+        parsed.variance = self._variance(raw, parsed.measure, parsed.numerator)
         parsed.note = cell_text(raw.get("note"))
         parsed.failed = len(self.issues) > before
         return parsed
@@ -353,27 +364,59 @@ class _Checker:
             self._check_ratio(row, measure, value, numerator, denominator)
         return value, numerator, denominator
 
+    def _variance(
+        self, raw: RawRow, measure: Measure | None, numerator: Decimal | None
+    ) -> Decimal | None:
+        """A directly standardised rate's variance: with its event count (the numerator) it
+        gives the rate's confidence interval by Dobson's method; other measures have none."""
+        variance, problem = _number(raw.get("variance"), "variance")
+        if problem:
+            self.error(raw.row, "variance", problem)
+            return None
+        if variance is None or measure is None:
+            return variance
+        if measure.kind is not ValueKind.DSR:
+            self.error(
+                raw.row,
+                "variance",
+                f"Measure {measure.number} is not a directly standardised rate: leave the "
+                "variance blank.",
+            )
+        elif variance < 0:
+            self.error(raw.row, "variance", "The variance cannot be negative.")
+        elif numerator is None and not self._has_error(raw.row, "numerator"):
+            self.error(
+                raw.row,
+                "numerator",
+                "Give the number of events as the numerator (and the population as the "
+                "denominator) with the variance.",
+            )
+        return variance
+
     def _has_error(self, row: int, name: str) -> bool:
         return any(i.row == row and i.field == name for i in self.issues)
 
     def _check_kind(self, row: int, measure: Measure, value: Decimal) -> None:
         kind = measure.kind
-        if kind in (ValueKind.COUNT, ValueKind.VOLUME, ValueKind.RATE) and value < 0:
-            self.error(row, "value", f"A {kind.value} cannot be negative: {uk_number(value)}.")
+        if kind in (ValueKind.COUNT, ValueKind.VOLUME, *RATIO_KINDS) and value < 0:
+            self.error(row, "value", f"A {kind.noun} cannot be negative: {uk_number(value)}.")
         elif kind is ValueKind.COUNT and value != value.to_integral_value():
             message = (
                 f"Measure {measure.number} is a count: {uk_number(value)} is not a whole number."
             )
             self.error(row, "value", message)
-        elif kind is ValueKind.PERCENTAGE and not 0 <= value <= 100:
-            message = f"A percentage must be between 0 and 100, not {uk_number(value)}."
+        elif kind is ValueKind.PERCENTAGE and value > (measure.multiplier or 100):
+            top = uk_number(measure.multiplier or 100)
+            message = f"A proportion per {top} must be between 0 and {top}, not {uk_number(value)}."
             self.error(row, "value", message)
 
     def _check_ratio(
         self, row: int, measure: Measure, value: Decimal, numerator: Decimal, denominator: Decimal
     ) -> None:
+        """The numerator is a part of the denominator (events among people) and the value follows
+        from them at the measure's multiplier; a standardised rate does not, being weighted."""
         kind = measure.kind
-        if kind in (ValueKind.PERCENTAGE, ValueKind.RATE) and numerator > denominator:
+        if kind in RATIO_KINDS and numerator > denominator:
             self.error(
                 row,
                 "numerator",
@@ -381,13 +424,10 @@ class _Checker:
                 f"({uk_number(denominator)}).",
             )
             return
-        if kind is ValueKind.PERCENTAGE:
-            multiplier, how = Decimal(100), " × 100"
-        elif kind is ValueKind.RATE:
-            found = rate_multiplier(measure.unit)
-            if found is None:
+        if kind in (ValueKind.PERCENTAGE, ValueKind.RATE):
+            if measure.multiplier is None:
                 return
-            multiplier, how = found, f" × {uk_number(found)}"
+            multiplier, how = Decimal(measure.multiplier), f" × {uk_number(measure.multiplier)}"
         elif kind in (ValueKind.AVERAGE, ValueKind.OTHER):
             multiplier, how = Decimal(1), ""
         else:
@@ -452,6 +492,7 @@ def validate_rows(
             value=item.value,
             numerator=item.numerator,
             denominator=item.denominator,
+            variance=item.variance,
             note=item.note,
         )
         clean.warnings = _warnings(clean, history.fill(clean))
@@ -520,13 +561,37 @@ def _warnings(clean: CleanValue, history: list[tuple[Period, Decimal]]) -> list[
     outlier = _outlier(clean, history)
     if outlier:
         warnings.append(outlier)
-    low, high = SMALL_COUNTS
-    if clean.measure.kind is ValueKind.COUNT and low <= clean.value <= high:
-        warnings.append(
+    small = _small_numbers(clean)
+    if small:
+        warnings.append(small)
+    return warnings
+
+
+def _small_numbers(clean: CleanValue) -> str | None:
+    """A count, or the numerator of a percentage or rate, of at least 1 and below the measure's
+    small-number threshold might identify people. A local percentage or rate on it is
+    suppressed from the board's views (scorecard.methods.is_small_number) unless the measure
+    is publishable."""
+    measure = clean.measure
+    threshold = measure.small_number_threshold
+    if measure.kind is ValueKind.COUNT and 1 <= clean.value < threshold:
+        return (
             f"A count of {uk_number(clean.value)} is small enough that it might identify people: "
             "check it can be published, and add a note."
         )
-    return warnings
+    if measure.kind not in RATIO_KINDS or clean.numerator is None:
+        return None
+    if not 1 <= clean.numerator < threshold:
+        return None
+    shown = (
+        "it will be published, as the measure allows"
+        if measure.publish_small_numbers or clean.area.kind != AreaKind.LOCAL
+        else "the board will see it as 'Suppressed (small numbers)'"
+    )
+    return (
+        f"The numerator {uk_number(clean.numerator)} is fewer than {threshold}: a figure on so "
+        f"few events might identify people, and {shown}. Check it, and add a note."
+    )
 
 
 def _outlier(clean: CleanValue, history: list[tuple[Period, Decimal]]) -> str | None:
