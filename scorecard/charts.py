@@ -28,15 +28,20 @@ GRID_COLOUR = "#b1b4b6"
 TEXT_ATTRIBUTES = 'font-size="14" fill="currentColor"'
 
 
+GAP_COLOUR = "#f3f2f1"
+
+
 @dataclass(frozen=True)
 class ChartLine:
-    """One line: a label for the legend and a value (or None, a gap) for every period."""
+    """One line: a label for the legend, a value (or None, a gap) for every period and, where
+    known, each value's confidence interval (lower, upper), drawn as a whisker."""
 
     label: str
     values: Sequence[Decimal | None]
     colour: str
     marker: Literal["circle", "square"]
     dash: str = ""
+    intervals: Sequence[tuple[float, float] | None] = ()
 
 
 def nice_ticks(lowest: Decimal, highest: Decimal, count: int = 5) -> list[Decimal]:
@@ -75,8 +80,11 @@ def series_chart(
     unit: str,
     places: int,
     chart_id: str = "chart",
+    gaps: Sequence[int] = (),
 ) -> SafeString:
-    """The chart as an SVG string: value axis with round ticks, period axis, legend, lines.
+    """The chart as an SVG string: value axis with round ticks, period axis, legend, lines with
+    their interval whiskers, and a shaded band at each period in `gaps` (indexes of periods
+    with no figure), where the lines break.
 
     Empty when no line has a value. Every text comes in through format_html, so measure names
     and period labels are escaped.
@@ -87,6 +95,16 @@ def series_chart(
     for line in lines:
         if len(line.values) != len(periods):
             raise ValueError(f"{line.label}: one value per period expected")
+        if line.intervals and len(line.intervals) != len(periods):
+            raise ValueError(f"{line.label}: one interval (or None) per period expected")
+    limits = [
+        Decimal(repr(limit))
+        for line in lines
+        for interval in line.intervals
+        if interval is not None
+        for limit in interval
+    ]
+    values = [*values, *limits]
     # The value axis starts at zero (unless values go below it), so a small change is not drawn
     # as a dramatic one.
     ticks = nice_ticks(min(*values, Decimal(0)), max(values))
@@ -99,7 +117,7 @@ def series_chart(
             return LEFT + plot_width / 2
         return LEFT + index * plot_width / (len(periods) - 1)
 
-    def y_of(value: Decimal) -> float:
+    def y_of(value: Decimal | float) -> float:
         return TOP + (top_value - float(value)) / (top_value - bottom_value) * plot_height
 
     parts: list[SafeString] = [
@@ -143,6 +161,19 @@ def series_chart(
                 f"{tick:,.{tick_places}f}",
             )
         )
+    step = plot_width / max(1, len(periods) - 1)
+    for index in gaps:
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
+                _xy(x_of(index) - step / 2),
+                TOP,
+                _xy(step),
+                plot_height,
+                GAP_COLOUR,
+                f"No figure for {periods[index]}",
+            )
+        )
     every = max(1, math.ceil(len(periods) * LABEL_WIDTH / plot_width))
     for index, period in enumerate(periods):
         if index % every:
@@ -172,6 +203,16 @@ def series_chart(
                     format_html(' stroke-dasharray="{}"', line.dash) if line.dash else "",
                 )
             )
+        for index, interval in enumerate(line.intervals):
+            if interval is not None and line.values[index] is not None:
+                parts.append(
+                    _whisker(
+                        line,
+                        x_of(index),
+                        y_of(interval[0]),
+                        y_of(interval[1]),
+                    )
+                )
         for x, y, period, value in points:
             parts.append(_marker(line, x, y, f"{line.label} {period}: {value:,.{places}f}"))
     parts.append(SafeString("</svg>"))
@@ -195,6 +236,23 @@ def _segments(
     if len(current) > 1:
         segments.append(current)
     return segments
+
+
+def _whisker(line: ChartLine, x: float, top: float, bottom: float) -> SafeString:
+    """A confidence interval: a vertical line between its limits, capped at both ends."""
+    return format_html(
+        '<path d="M{} {}V{}M{} {}H{}M{} {}H{}" stroke="{}" stroke-width="1.5" fill="none"/>',
+        _xy(x),
+        _xy(top),
+        _xy(bottom),
+        _xy(x - 5),
+        _xy(top),
+        _xy(x + 5),
+        _xy(x - 5),
+        _xy(bottom),
+        _xy(x + 5),
+        line.colour,
+    )
 
 
 def _marker(line: ChartLine, x: float, y: float, label: str) -> SafeString:

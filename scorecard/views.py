@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from portal.permissions import can, requires
-from scorecard import layout, selectors
+from scorecard import layout, measure_selectors, selectors
 from scorecard.charts import ChartLine, describe_series, series_chart
 from scorecard.filters import ScorecardFilter
 from scorecard.forms import EditionPublishForm
@@ -139,20 +139,28 @@ def board_pack(request: HttpRequest, name: str | None = None) -> HttpResponse:
 
 @requires("view_scorecard")
 def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
-    page = selectors.measure_page(number)
+    page = measure_selectors.measure_page(number)
     if page is None:
         raise Http404("No such measure")
     places = page.measure.decimal_places
     periods = [point.period for point in page.series]
     local = [point.local for point in page.series]
     england = [point.england for point in page.series]
-    lines = [ChartLine(page.area, local, LOCAL_COLOUR, "circle")]
+    intervals = [
+        (point.interval.lower, point.interval.upper) if point.interval else None
+        for point in page.series
+    ]
+    lines = [ChartLine(page.area, local, LOCAL_COLOUR, "circle", intervals=intervals)]
     if any(value is not None for value in england):
         lines.append(ChartLine("England", england, ENGLAND_COLOUR, "square", dash="8 5"))
     description = " ".join(
         f"{line.label}: {describe_series(*_present(periods, line.values), places)}."
         for line in lines
     )
+    if any(intervals):
+        description += f" Each {page.area} figure with an interval has it drawn as a whisker."
+    if page.missing:
+        description += f" No {page.area} figure for {', '.join(page.missing)}: the line breaks."
     chart = series_chart(
         periods,
         lines,
@@ -160,6 +168,7 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
         description=description,
         unit=page.measure.unit,
         places=places,
+        gaps=[i for i, point in enumerate(page.series) if not point.held],
     )
     return render(
         request,
@@ -168,6 +177,8 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
             "page": page,
             "measure": page.measure,
             "chart": chart,
+            # Limits one place finer than the figure, as the scorecard shows them.
+            "interval_places": places + 1,
             "history": DataPointTable(
                 page.history,
                 places=places,
