@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from scorecard.compute import ValueKind, rate_multiplier
 from scorecard.demo import DEMO_SCORECARD, demo_load
 from scorecard.figures import at_precision
+from scorecard.methods import ValueKind, rate_multiplier
 from scorecard.models import DataPoint, Edition, Measure, ScorecardRow
 from scorecard.periods import Period
 from submissions.selectors import period_choices

@@ -45,6 +45,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo ready: {summary.measures} measures, {summary.organisations} organisations, "
             f"{summary.users} accounts, {summary.measures_assigned} measures assigned to their "
-            f"organisation, {summary.polarities_set} measures given a polarity"
+            f"organisation, {summary.methods_set} measures given their method and polarity"
             + (f", {summary.synthetic_values} synthetic figures." if history else ".")
         )
