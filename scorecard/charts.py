@@ -1,5 +1,9 @@
 """Charts drawn on the server as inline SVG: the scorecard's sparklines, the chart on a measure's
-page (its local series and England's), and the sentences that are their text alternatives.
+page (its local series and England's, with interval whiskers), the compact view's strips (each
+measure against England) and the sentences that are their text alternatives.
+
+One module for all of them, as they share the coordinates, colours and escaping rules; that is
+why it runs to some 500 lines.
 
 Drawn on the server, so they need no JavaScript and pass the CSP (SVG presentation attributes,
 no `style`). The measure chart's lines differ in dash and marker shape as well as
@@ -372,3 +376,116 @@ def describe_series(labels: Sequence[str], values: Sequence[Decimal], places: in
         f"lowest {format_value(min(values), places)}, "
         f"highest {format_value(max(values), places)} ({len(values)} values)"
     )
+
+
+# The compact view: each measure against England -------------------------------------------------
+
+#: The strip's scale runs from 0% to this share of England's value (England at the middle).
+STRIP_MAX = 2.0
+STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD = 220, 28, 8
+#: Fill of the local figure's marker by judgement; the words are in the next column.
+STRIP_COLOURS = {
+    "Better": "#00703c",
+    "Worse": "#d4351c",
+    "Similar": "#505a5f",
+}
+
+
+def comparison_strip_svg(
+    local: float,
+    england: float,
+    interval: tuple[float, float] | None,
+    *,
+    judgement: str,
+    title: str,
+) -> SafeString:
+    """The local figure (and its interval, when tested) as a share of England's value on a
+    shared scale, 0% to 200%, England the line in the middle: how far off England a measure
+    is, at a glance, comparable across measures of different units. Beyond 200% the marker sits
+    at the edge as an arrow. `title` is the text alternative; empty when England's value is not
+    positive (no share of it can be drawn)."""
+    if england <= 0:
+        return SafeString("")
+    inner = STRIP_WIDTH - 2 * STRIP_PAD
+    middle = STRIP_HEIGHT / 2
+
+    def x_of(value: float) -> float:
+        share = min(max(value / england, 0.0), STRIP_MAX)
+        return STRIP_PAD + share / STRIP_MAX * inner
+
+    parts = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="app-strip" width="{}" height="{}" '
+            'viewBox="0 0 {} {}" role="img"><title>{}</title>',
+            STRIP_WIDTH,
+            STRIP_HEIGHT,
+            STRIP_WIDTH,
+            STRIP_HEIGHT,
+            title,
+        ),
+        format_html(
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"/>',
+            STRIP_PAD,
+            STRIP_WIDTH - STRIP_PAD,
+            _xy(middle),
+            _xy(middle),
+            GRID_COLOUR,
+        ),
+    ]
+    for share, width in ((0.5, 1), (1.5, 1), (1.0, 2)):
+        tick = _xy(x_of(england * share))
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="2" y2="{}" stroke="{}" stroke-width="{}"/>',
+                tick,
+                tick,
+                STRIP_HEIGHT - 2,
+                "currentColor" if share == 1.0 else GRID_COLOUR,
+                width,
+            )
+        )
+    if interval is not None:
+        low, high = _xy(x_of(interval[0])), _xy(x_of(interval[1]))
+        parts.append(
+            format_html(
+                '<path d="M{} {}H{}M{} {}V{}M{} {}V{}" stroke="currentColor" stroke-width="1.5" '
+                'fill="none"/>',
+                low,
+                _xy(middle),
+                high,
+                low,
+                _xy(middle - 5),
+                _xy(middle + 5),
+                high,
+                _xy(middle - 5),
+                _xy(middle + 5),
+            )
+        )
+    colour = STRIP_COLOURS.get(judgement, "#ffffff")
+    x = x_of(local)
+    if local / england > STRIP_MAX:
+        parts.append(
+            format_html(
+                '<path d="M{} {}L{} {}L{} {}Z" fill="{}" stroke="currentColor" '
+                'stroke-width="1.5"/>',
+                _xy(x - 8),
+                _xy(middle - 6),
+                _xy(x),
+                _xy(middle),
+                _xy(x - 8),
+                _xy(middle + 6),
+                colour,
+            )
+        )
+    else:
+        parts.append(
+            format_html(
+                '<circle cx="{}" cy="{}" r="5" fill="{}" stroke="currentColor" '
+                'stroke-width="1.5"/>',
+                _xy(x),
+                _xy(middle),
+                colour,
+            )
+        )
+    parts.append(SafeString("</svg>"))
+    return format_html_join("", "{}", ((part,) for part in parts))

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from portal.permissions import can, requires
 from scorecard import layout, measure_selectors, selectors
 from scorecard.charts import ChartLine, describe_series, series_chart
+from scorecard.compute import Comparison
 from scorecard.filters import ScorecardFilter
 from scorecard.forms import EditionPublishForm
 from scorecard.models import Edition, Measure
@@ -29,6 +30,8 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 LOCAL_COLOUR, ENGLAND_COLOUR = "#1d70b8", "#0b0c0c"
+#: The `view` query parameter of the scorecard page's compact view.
+COMPACT = "compact"
 
 
 def _edition_or_404(name: str) -> Edition:
@@ -64,6 +67,7 @@ def live(request: HttpRequest) -> HttpResponse:
     )
     board = selectors.live_board(latest, filterset.qs)
     rows = [r for r in board.rows if r.changed] if filterset.changed_only else board.rows
+    compact = request.GET.get("view") == COMPACT
     table = ScorecardTable(
         rows,
         area=board.area,
@@ -81,8 +85,27 @@ def live(request: HttpRequest) -> HttpResponse:
             "total": selectors.active_measure_count() if filterset.active else len(rows),
             "changed": sum(1 for r in board.rows if r.changed),
             "updating": len(selectors.stale_measure_ids()),
+            "compact": compact,
+            # The compact view shows the rows compared with England; it names the others.
+            "compared_rows": [r for r in rows if r.document.compared != Comparison.NOT_COMPARABLE],
+            "not_compared": [r for r in rows if r.document.compared == Comparison.NOT_COMPARABLE],
+            "table_url": _with_view(request, None),
+            "compact_url": _with_view(request, COMPACT),
         },
     )
+
+
+def _with_view(request: HttpRequest, view: str | None) -> str:
+    """This page's address with its filters (blank ones left out) and the given view: a
+    bookmarkable GET link."""
+    query = request.GET.copy()
+    query.pop("view", None)
+    for name, values in list(query.lists()):
+        if not any(values):
+            query.pop(name)
+    if view:
+        query["view"] = view
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 @requires("view_scorecard")

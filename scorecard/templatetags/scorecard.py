@@ -14,7 +14,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from scorecard.charts import describe_series, sparkline_svg
+from scorecard.charts import comparison_strip_svg, describe_series, sparkline_svg
 from scorecard.compute import SUPPRESSED, Direction, Judgement, Trend
 from scorecard.figures import uk_number
 from scorecard.layout import DocumentRow
@@ -206,6 +206,29 @@ def sparkline(row: DocumentRow) -> SafeString:
     # sparkline_svg escapes the title and takes nothing else from users: safe to embed.
     svg = mark_safe(sparkline_svg(values, title=title))  # noqa: S308
     return format_html("{}{}", svg, note)
+
+
+@register.simple_tag
+def comparison_strip(row: DocumentRow, area: str) -> SafeString:
+    """The compact view's picture of a row: its figure (and interval) as a share of England's,
+    with the same facts in words as its text alternative; empty where it is not compared."""
+    if row.local_value is None or row.england_value is None or row.compared == "Not Comparable":
+        return SafeString("")
+    local, england = float(row.local_value), float(row.england_value)
+    if england <= 0:
+        return SafeString("")
+    interval = None
+    if row.ci_lower is not None and row.ci_upper is not None:
+        interval = (float(row.ci_lower), float(row.ci_upper))
+    shown = uk_number(row.local_value, row.local_places)
+    limits = f" ({interval_text(row)})" if interval else ""
+    share = uk_number(Decimal(repr(local / england * 100)), 0)
+    tested = "" if row.tested else ", not tested"
+    title = (
+        f"{area} {shown}{limits} is {share}% of England's "
+        f"{uk_number(row.england_value, row.england_places)}{tested}"
+    )
+    return comparison_strip_svg(local, england, interval, judgement=row.judgement, title=title)
 
 
 @register.simple_tag

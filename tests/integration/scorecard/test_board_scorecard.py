@@ -373,3 +373,33 @@ def test_group_rows_follow_the_priority_area_order_when_filtered(imported, board
     content = get(board, "/scorecard/?source=ICU").content
     groups = [row.cells[0].text for row in body_rows(content) if row.is_group]
     assert groups[0] == "Priority area: Deliver a world-class treatment and recovery system"
+
+
+def test_the_compact_view_shows_each_compared_measure_against_england(imported, board):
+    """Bookmarkable (a GET parameter), server-rendered, filters kept; counts and other rows not
+    compared with England are named, not drawn."""
+    supply = PriorityArea.objects.get(name="Breaking drug supply chains")
+    content = get(board, f"/scorecard/?view=compact&priority_area={supply.pk}").content.decode()
+    assert "Each measure against England" in content
+    rows = [row for row in body_rows(content.encode()) if row.cells and row.cells[0].tag == "th"]
+    assert [row.cells[0].text.split(".")[0] for row in rows] == ["4", "5", "6"]
+    _, period, local, national, strip, compared, judgement = rows[0].cells
+    assert (period.text, local.text, national.text, compared.text) == (
+        "2022/23",
+        "4.9",
+        "3.0",
+        "Higher",
+    )
+    # 4.9 against 3.0 is 163% of England's value; not tested, so no interval.
+    assert strip.text == "Southampton 4.9 is 163% of England's 3.0, not tested"
+    assert 'role="img"' in strip.html
+    assert judgement.text.startswith("Not tested")
+    assert "Not in this view, as they are not compared with England" in content
+    assert ": 1, 2, 3, 7. The" in content
+    # The filter form keeps the view; the switch links keep the filters.
+    assert '<input type="hidden" name="view" value="compact">' in content
+    assert f'href="/scorecard/?priority_area={supply.pk}">Full table</a>' in content
+    assert '<strong aria-current="page">Compact: each measure against England</strong>' in content
+    full = get(board, f"/scorecard/?priority_area={supply.pk}").content.decode()
+    assert f'href="/scorecard/?priority_area={supply.pk}&amp;view=compact">Compact' in full
+    assert '<input type="hidden" name="view"' not in full
