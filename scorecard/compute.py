@@ -153,7 +153,7 @@ def confidence_interval(method: Method, observation: Observation) -> Interval | 
     """
     kind, level = method.kind, method.confidence
     if method.comparison is ComparisonMethod.VALUES:
-        return NoInterval("the measure is compared on its values only")
+        return NoInterval("the measure's method compares the values only")
     if kind not in RATIO_KINDS:
         return NoInterval(f"a {kind.noun} has no confidence interval here")
     label = observation.period.label
@@ -243,7 +243,9 @@ def compare_with_england(
             _compare_values(local.value, england, method.places),
             False,
             VALUES_ONLY,
-            reason=f"{interval.reason}, so the values were compared without a test",
+            reason=interval.reason
+            if method.comparison is ComparisonMethod.VALUES
+            else f"{interval.reason}, so the values were compared without a test",
         )
     return Verdict(
         _compare_with_interval(float(england), interval.lower, interval.upper),

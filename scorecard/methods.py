@@ -117,11 +117,8 @@ POLARITY_LABELS: dict[Polarity, str] = {
 }
 
 COMPARISON_METHOD_LABELS: dict[ComparisonMethod, str] = {
-    ComparisonMethod.INTERVAL: (
-        "By confidence interval: Wilson score for proportions, Byar's method (exact Poisson "
-        "below 10 events) for crude rates, Dobson's method for directly standardised rates"
-    ),
-    ComparisonMethod.VALUES: "On the values only (never tested)",
+    ComparisonMethod.INTERVAL: "Confidence interval (Wilson, Byar or Dobson, by value type)",
+    ComparisonMethod.VALUES: "Values only (never tested)",
 }
 
 #: Kinds whose figures rest on a numerator: they have intervals and small numbers.

@@ -155,8 +155,9 @@ class Measure(models.Model):
         choices=[(m, f"{m:,}") for m in MULTIPLIERS],
         help_text=(
             "What the numerator ÷ denominator is multiplied by: 100 for a percentage, 1,000 for "
-            "a rate per 1,000, 100,000 for a rate per 100,000. Submitted figures must match "
-            "their numerator and denominator at this multiplier. Needed by percentages and rates."
+            "a rate per 1,000, 100,000 for a rate per 100,000 (a standardised rate is expressed "
+            "per it too). Submitted figures must match their numerator and denominator at this "
+            "multiplier. Needed by percentages and rates."
         ),
     )
     confidence_level = models.CharField(
@@ -174,10 +175,12 @@ class Measure(models.Model):
         choices=[(m.value, label) for m, label in COMPARISON_METHOD_LABELS.items()],
         default=ComparisonMethod.INTERVAL.value,
         help_text=(
-            "By confidence interval, a figure submitted with what its interval needs (numerator "
-            "and denominator; for a standardised rate, the event count and the rate's variance) "
-            "is tested and judged better or worse; one without is compared on the values and "
-            "reads 'Not tested'. Choose 'values only' where an interval would mislead, e.g. a "
+            "By confidence interval (Wilson score for proportions, Byar's method with exact "
+            "Poisson limits below 10 events for crude rates, Dobson's method for directly "
+            "standardised rates), a figure submitted with what its interval needs (numerator and "
+            "denominator; for a standardised rate, the event count and the rate's variance) is "
+            "tested and judged better or worse; one without is compared on the values and reads "
+            "'Not tested'. Choose 'values only' where an interval would mislead, e.g. a "
             "denominator that is itself an estimate."
         ),
     )

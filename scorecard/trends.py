@@ -43,6 +43,8 @@ class TrendResult:
 
 def recent_trend(series: Sequence[Observation], method: Method) -> TrendResult:
     """The recent trend of a local series (oldest first) by the measure's method."""
+    if not series:
+        return _cannot("there is no figure yet")
     if len(series) < TREND_PERIODS:
         held = f"{len(series)} period{'' if len(series) == 1 else 's'}"
         return _cannot(f"it needs five consecutive periods and {held} {_are(len(series))} held")
@@ -54,7 +56,7 @@ def recent_trend(series: Sequence[Observation], method: Method) -> TrendResult:
                 "is missing"
             )
     if method.comparison is ComparisonMethod.VALUES:
-        return _cannot("the measure is compared on its values only")
+        return _cannot("the measure's method compares the values only")
     statistic = _STATISTICS.get(method.kind)
     if statistic is None:
         return _cannot(f"a {method.kind.noun} has no numerators and denominators")

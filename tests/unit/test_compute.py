@@ -313,11 +313,6 @@ def test_a_standardised_rate_is_compared_by_dobson(england: str, expected: Compa
             "the measure has no multiplier in the catalogue",
         ),
         (
-            Method(ValueKind.PERCENTAGE, 100, comparison=ComparisonMethod.VALUES, places=1),
-            at("30.0", "30", "100"),
-            "the measure is compared on its values only",
-        ),
-        (
             Method(ValueKind.AVERAGE, places=1),
             at("30.0", "300", "10"),
             "a mean has no confidence interval here",
@@ -338,6 +333,19 @@ def test_without_the_inputs_for_an_interval_the_values_are_compared_untested(
     assert (verdict.lower, verdict.upper) == (None, None)
     assert verdict.reason is not None and verdict.reason.startswith(reason)
     assert verdict.reason.endswith("so the values were compared without a test")
+
+
+def test_a_measure_compared_on_values_only_is_never_tested() -> None:
+    # Unmet need (measures 12-15): the denominator is an estimate, so the method is values only,
+    # numerator and denominator or not.
+    method = Method(ValueKind.PERCENTAGE, 100, comparison=ComparisonMethod.VALUES, places=1)
+    verdict = compare_with_england(method, at("30.0", "30", "100"), D("35.0"))
+    assert (verdict.compared, verdict.tested, verdict.method, verdict.reason) == (
+        Comparison.LOWER,
+        False,
+        "values only",
+        "the measure's method compares the values only",
+    )
 
 
 @pytest.mark.parametrize(

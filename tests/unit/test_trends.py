@@ -164,6 +164,7 @@ def test_only_the_latest_five_periods_count() -> None:
             percent(Polarity.HIGHER_IS_BETTER),
             "it needs five consecutive periods and 1 period is held",
         ),
+        ([], percent(Polarity.HIGHER_IS_BETTER), "there is no figure yet"),
         (
             [
                 *series(RISING, 100)[:2],
@@ -186,7 +187,7 @@ def test_only_the_latest_five_periods_count() -> None:
         (
             series(RISING, 100),
             Method(ValueKind.PERCENTAGE, 100, comparison=ComparisonMethod.VALUES),
-            "the measure is compared on its values only",
+            "the measure's method compares the values only",
         ),
         (
             series(RISING, 100),
