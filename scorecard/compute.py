@@ -115,12 +115,12 @@ def as_published(edition: str, compared: str) -> dict[str, object]:
         "judgement": Judgement.NOT_TESTED.value,
         "trend": Trend.CANNOT.value,
         "comparison_reason": (
-            f"not compared in {edition} as published"
+            f"not compared in {edition}"
             if compared == Comparison.NOT_COMPARABLE
-            else f"compared as published in {edition}, which does not say how it compared"
+            else f"compared as published in {edition}, which does not say how"
         ),
         "direction_reason": f"as published in {edition}",
-        "trend_note": f"{edition} as published states no recent trend",
+        "trend_note": f"{edition} does not state one",
     }
 
 
@@ -269,14 +269,17 @@ def _compare_with_interval(england: float, lower: float, upper: float) -> Compar
     return Comparison.SIMILAR
 
 
+def _order_as_shown(first: Decimal, second: Decimal, places: int) -> int:
+    """1, 0 or -1 as `first` is above, equal to or below `second` at the displayed precision."""
+    shown_first, shown_second = at_precision(first, places), at_precision(second, places)
+    return (shown_first > shown_second) - (shown_first < shown_second)
+
+
 def _compare_values(local: Decimal, england: Decimal, places: int) -> Comparison:
     """The published scorecard's plain rule: the figures as displayed."""
-    shown_local, shown_england = at_precision(local, places), at_precision(england, places)
-    if shown_local > shown_england:
-        return Comparison.HIGHER
-    if shown_local < shown_england:
-        return Comparison.LOWER
-    return Comparison.SIMILAR
+    return (Comparison.LOWER, Comparison.SIMILAR, Comparison.HIGHER)[
+        _order_as_shown(local, england, places) + 1
+    ]
 
 
 def judgement(comparison: Comparison, polarity: Polarity, *, tested: bool) -> Judgement:
@@ -303,12 +306,9 @@ def direction_of_travel(latest: Decimal | None, previous: Decimal | None, places
     """
     if latest is None or previous is None:
         return Direction.UNKNOWN
-    new, old = at_precision(latest, places), at_precision(previous, places)
-    if new > old:
-        return Direction.UP
-    if new < old:
-        return Direction.DOWN
-    return Direction.SAME
+    return (Direction.DOWN, Direction.SAME, Direction.UP)[
+        _order_as_shown(latest, previous, places) + 1
+    ]
 
 
 @dataclass(frozen=True)

@@ -397,6 +397,10 @@ class RowVerdicts(models.Model):
         abstract = True
 
 
+#: The verdict fields of a row, as a recompute writes them and an edition copies them.
+VERDICT_FIELDS = tuple(field.name for field in RowVerdicts._meta.fields)
+
+
 class ScorecardRow(RowVerdicts):
     """The live scorecard's computed row for a measure, stamped with the data it came from."""
 

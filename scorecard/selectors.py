@@ -16,6 +16,7 @@ from django.db.models import F, Max, Q, QuerySet
 from scorecard.compute import SUPPRESSED, Comparison, Direction, Judgement
 from scorecard.layout import DocumentRow, ScorecardDocument
 from scorecard.models import (
+    VERDICT_FIELDS,
     Area,
     AreaKind,
     Edition,
@@ -69,21 +70,6 @@ def england_places(value: Decimal | None, places: int) -> int:
         return places
     exponent = value.normalize().as_tuple().exponent
     return max(places, -exponent if isinstance(exponent, int) else 0)
-
-
-#: The verdict fields a ScorecardRow or EditionRow carries into its DocumentRow.
-VERDICT_FIELDS = (
-    "method",
-    "tested",
-    "ci_lower",
-    "ci_upper",
-    "judgement",
-    "trend",
-    "comparison_reason",
-    "direction_reason",
-    "trend_note",
-    "suppressed",
-)
 
 
 def _verdicts(row: ScorecardRow | EditionRow) -> dict[str, object]:

@@ -11,7 +11,7 @@ from audit.models import Action
 from audit.services import audit_event
 from scorecard import selectors
 from scorecard.layout import DocumentRow
-from scorecard.models import Edition, EditionRow, Measure
+from scorecard.models import VERDICT_FIELDS, Edition, EditionRow, Measure
 from scorecard.periods import edition_name, month_of_name
 from scorecard.services import ScorecardError
 
@@ -99,5 +99,5 @@ def edition_row(row: DocumentRow, measure_id: int | None, *, series: list[Any]) 
         series=series,
         polarity=row.polarity,
         confidence_level=row.confidence_level,
-        **{name: getattr(row, name) for name in selectors.VERDICT_FIELDS},
+        **{name: getattr(row, name) for name in VERDICT_FIELDS},
     )

@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from scorecard import compute, methods, selectors
 from scorecard.figures import STORED_QUANTUM, json_number
-from scorecard.models import Area, AreaKind, DataPoint, EditionRow, Measure, ScorecardRow
+from scorecard.models import (
+    VERDICT_FIELDS,
+    Area,
+    AreaKind,
+    DataPoint,
+    EditionRow,
+    Measure,
+    ScorecardRow,
+)
 from scorecard.periods import parse_period
 from scorecard.trends import recent_trend
 
@@ -80,16 +88,7 @@ ROW_FIELDS = [
     "compared",
     "series",
     "synthetic",
-    "method",
-    "tested",
-    "ci_lower",
-    "ci_upper",
-    "judgement",
-    "trend",
-    "comparison_reason",
-    "direction_reason",
-    "trend_note",
-    "suppressed",
+    *VERDICT_FIELDS,
     "data_version",
 ]
 

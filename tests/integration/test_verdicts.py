@@ -176,10 +176,12 @@ def test_the_imported_edition_is_as_published_and_untested(imported):
     assert {r.method for r in rows.values()} == {"as published"}
     assert not any(r.tested for r in rows.values())
     assert {r.judgement for r in rows.values()} == {"Not tested"}
-    assert rows[4].comparison_reason == (
-        "compared as published in May-2024, which does not say how it compared"
+    assert rows[4].comparison_reason == "compared as published in May-2024, which does not say how"
+    assert rows[1].comparison_reason == "not compared in May-2024"
+    assert (rows[4].direction_reason, rows[4].trend_note) == (
+        "as published in May-2024",
+        "May-2024 does not state one",
     )
-    assert rows[1].comparison_reason == "not compared in May-2024 as published"
     # A measure the document created gets a first guess at its method from its unit.
     assert Measure.objects.get(number=4).multiplier == 1000
     assert Measure.objects.get(number=16).multiplier == 100
