@@ -6,6 +6,9 @@ The layout, as councils actually produce it: a preamble (title, the edition's da
 (`Southampton value`), then one row per measure. Merged cells arrive as blanks ("same as above"),
 a row may have lost its priority-area cell so that every field sits one column to the left,
 `No Value` stands for a missing figure, and status notes sit in the sparkline column.
+
+Reader, writers and the row they share (with its verdicts, which only the JSON form carries)
+stay in one module of some 420 lines, so the layout's rules are in one place.
 """
 
 import csv

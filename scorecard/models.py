@@ -1,5 +1,8 @@
 """The scorecard's domain: catalogue (priority areas, commitments, measures), areas, reporting
-periods, approved data points with their history, computed live rows and frozen editions."""
+periods, approved data points with their history, computed live rows and frozen editions.
+
+One module (some 500 lines) because these models refer to one another, and a measure's method
+fields carry the help text admins read."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
