@@ -113,7 +113,7 @@ VALUE_KIND_LABELS: dict[ValueKind, str] = {
 POLARITY_LABELS: dict[Polarity, str] = {
     Polarity.HIGHER_IS_BETTER: "Higher is better",
     Polarity.LOWER_IS_BETTER: "Lower is better",
-    Polarity.NO_JUDGEMENT: "No judgement (neither direction is better)",
+    Polarity.NO_JUDGEMENT: "No judgement",
 }
 
 COMPARISON_METHOD_LABELS: dict[ComparisonMethod, str] = {

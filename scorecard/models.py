@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from scorecard.compute import NOT_COMPARED, Comparison, Direction, Judgement, Trend
 from scorecard.methods import (
     COMPARISON_METHOD_LABELS,
+    POLARITY_LABELS,
     RATIO_KINDS,
     VALUE_KIND_LABELS,
     ComparisonMethod,
@@ -204,11 +205,7 @@ class Measure(models.Model):
     )
     polarity = models.CharField(
         max_length=20,
-        choices=[
-            (Polarity.HIGHER_IS_BETTER.value, "Higher is better"),
-            (Polarity.LOWER_IS_BETTER.value, "Lower is better"),
-            (Polarity.NO_JUDGEMENT.value, "No judgement"),
-        ],
+        choices=[(p.value, label) for p, label in POLARITY_LABELS.items()],
         default=Polarity.NO_JUDGEMENT.value,
         help_text="Which way is better; a tested comparison is then judged better or worse.",
     )
