@@ -25,6 +25,7 @@ from scorecard.models import (
     ScorecardRow,
 )
 from scorecard.resources import MeasureResource
+from scorecard.services.recomputing import scorecard_recompute
 
 
 @admin.register(Measure)
@@ -37,6 +38,8 @@ class MeasureAdmin(PortalAdminMixin, ImportExportModelAdmin):
         "organisation",
         "period_type",
         "value_kind",
+        "multiplier",
+        "confidence_level",
         "polarity",
         "active",
     ]
@@ -47,8 +50,11 @@ class MeasureAdmin(PortalAdminMixin, ImportExportModelAdmin):
         "source",
         "period_type",
         "value_kind",
+        "comparison_method",
+        "confidence_level",
         "polarity",
         "comparable_with_england",
+        "publish_small_numbers",
         "active",
     ]
     search_fields = ["=number", "code", "name", "definition", "source"]
@@ -56,8 +62,27 @@ class MeasureAdmin(PortalAdminMixin, ImportExportModelAdmin):
     ordering = ["number"]
     fieldsets = [
         (None, {"fields": ["number", "code", "name", "definition", "commitment", "active"]}),
-        ("Figures", {"fields": ["unit", "value_kind", "period_type", "decimal_places"]}),
-        ("Comparison", {"fields": ["comparable_with_england", "polarity"]}),
+        (
+            "Figures",
+            {"fields": ["unit", "value_kind", "multiplier", "period_type", "decimal_places"]},
+        ),
+        (
+            "Comparison with England",
+            {
+                "fields": [
+                    "comparable_with_england",
+                    "comparison_method",
+                    "confidence_level",
+                    "polarity",
+                ],
+                "description": (
+                    "How the scorecard compares this measure with England and judges it better "
+                    "or worse. Saving recomputes the live row; published editions keep the "
+                    "method they were judged by."
+                ),
+            },
+        ),
+        ("Small numbers", {"fields": ["small_number_threshold", "publish_small_numbers"]}),
         ("Responsibility", {"fields": ["source", "organisation", "status_note"]}),
         (
             "Collection",
@@ -75,6 +100,11 @@ class MeasureAdmin(PortalAdminMixin, ImportExportModelAdmin):
             },
         ),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Measure, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Its row is judged by the method saved: recompute it now, in this transaction.
+        scorecard_recompute([obj.pk])
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return can(request.user, "manage_catalogue")
@@ -134,6 +164,12 @@ EDITION_ROW_FIELDS = (
     "england_value",
     "direction",
     "compared",
+    "method",
+    "ci_lower",
+    "ci_upper",
+    "polarity",
+    "judgement",
+    "trend",
 )
 
 
@@ -186,8 +222,11 @@ class ScorecardRowAdmin(PortalAdminMixin, admin.ModelAdmin):
         "england_value",
         "direction",
         "compared",
+        "method",
+        "judgement",
+        "trend",
         "computed_at",
     ]
-    list_filter = ["compared", "direction"]
+    list_filter = ["compared", "direction", "judgement", "trend", "tested", "suppressed"]
     list_select_related = ["measure", "latest_period"]
     search_fields = ["=measure__number", "measure__name"]

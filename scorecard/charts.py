@@ -1,5 +1,9 @@
 """Charts drawn on the server as inline SVG: the scorecard's sparklines, the chart on a measure's
-page (its local series and England's), and the sentences that are their text alternatives.
+page (its local series and England's, with interval whiskers), the compact view's strips (each
+measure against England) and the sentences that are their text alternatives.
+
+One module for all of them, as they share the coordinates, colours and escaping rules; that is
+why it runs to some 500 lines.
 
 Drawn on the server, so they need no JavaScript and pass the CSP (SVG presentation attributes,
 no `style`). The measure chart's lines differ in dash and marker shape as well as
@@ -28,15 +32,20 @@ GRID_COLOUR = "#b1b4b6"
 TEXT_ATTRIBUTES = 'font-size="14" fill="currentColor"'
 
 
+GAP_COLOUR = "#f3f2f1"
+
+
 @dataclass(frozen=True)
 class ChartLine:
-    """One line: a label for the legend and a value (or None, a gap) for every period."""
+    """One line: a label for the legend, a value (or None, a gap) for every period and, where
+    known, each value's confidence interval (lower, upper), drawn as a whisker."""
 
     label: str
     values: Sequence[Decimal | None]
     colour: str
     marker: Literal["circle", "square"]
     dash: str = ""
+    intervals: Sequence[tuple[float, float] | None] = ()
 
 
 def nice_ticks(lowest: Decimal, highest: Decimal, count: int = 5) -> list[Decimal]:
@@ -75,8 +84,11 @@ def series_chart(
     unit: str,
     places: int,
     chart_id: str = "chart",
+    gaps: Sequence[int] = (),
 ) -> SafeString:
-    """The chart as an SVG string: value axis with round ticks, period axis, legend, lines.
+    """The chart as an SVG string: value axis with round ticks, period axis, legend, lines with
+    their interval whiskers, and a shaded band at each period in `gaps` (indexes of periods
+    with no figure), where the lines break.
 
     Empty when no line has a value. Every text comes in through format_html, so measure names
     and period labels are escaped.
@@ -87,6 +99,16 @@ def series_chart(
     for line in lines:
         if len(line.values) != len(periods):
             raise ValueError(f"{line.label}: one value per period expected")
+        if line.intervals and len(line.intervals) != len(periods):
+            raise ValueError(f"{line.label}: one interval (or None) per period expected")
+    limits = [
+        Decimal(repr(limit))
+        for line in lines
+        for interval in line.intervals
+        if interval is not None
+        for limit in interval
+    ]
+    values = [*values, *limits]
     # The value axis starts at zero (unless values go below it), so a small change is not drawn
     # as a dramatic one.
     ticks = nice_ticks(min(*values, Decimal(0)), max(values))
@@ -99,7 +121,7 @@ def series_chart(
             return LEFT + plot_width / 2
         return LEFT + index * plot_width / (len(periods) - 1)
 
-    def y_of(value: Decimal) -> float:
+    def y_of(value: Decimal | float) -> float:
         return TOP + (top_value - float(value)) / (top_value - bottom_value) * plot_height
 
     parts: list[SafeString] = [
@@ -127,6 +149,19 @@ def series_chart(
                 _xy(y_of(tick) + 5),
                 SafeString(TEXT_ATTRIBUTES),
                 f"{tick:,.{tick_places}f}",
+            )
+        )
+    step = plot_width / max(1, len(periods) - 1)
+    for index in gaps:
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
+                _xy(x_of(index) - step / 2),
+                TOP,
+                _xy(step),
+                plot_height,
+                GAP_COLOUR,
+                f"No figure for {periods[index]}",
             )
         )
     every = max(1, math.ceil(len(periods) * LABEL_WIDTH / plot_width))
@@ -158,6 +193,16 @@ def series_chart(
                     format_html(' stroke-dasharray="{}"', line.dash) if line.dash else "",
                 )
             )
+        for index, interval in enumerate(line.intervals):
+            if interval is not None and line.values[index] is not None:
+                parts.append(
+                    _whisker(
+                        line,
+                        x_of(index),
+                        y_of(interval[0]),
+                        y_of(interval[1]),
+                    )
+                )
         for x, y, period, value in points:
             parts.append(_marker(line, x, y, f"{line.label} {period}: {value:,.{places}f}"))
     parts.append(SafeString("</svg>"))
@@ -200,6 +245,23 @@ def _segments(
     if len(current) > 1:
         segments.append(current)
     return segments
+
+
+def _whisker(line: ChartLine, x: float, top: float, bottom: float) -> SafeString:
+    """A confidence interval: a vertical line between its limits, capped at both ends."""
+    return format_html(
+        '<path d="M{} {}V{}M{} {}H{}M{} {}H{}" stroke="{}" stroke-width="1.5" fill="none"/>',
+        _xy(x),
+        _xy(top),
+        _xy(bottom),
+        _xy(x - 5),
+        _xy(top),
+        _xy(x + 5),
+        _xy(x - 5),
+        _xy(bottom),
+        _xy(x + 5),
+        line.colour,
+    )
 
 
 def _marker(line: ChartLine, x: float, y: float, label: str) -> SafeString:
@@ -404,5 +466,118 @@ def share_chart(
                     f"{'–' if bar.percent is None else f'{bar.percent}%'} {bar.name}",
                 )
             )
+    parts.append(SafeString("</svg>"))
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+# The compact view: each measure against England -------------------------------------------------
+
+#: The strip's scale runs from 0% to this share of England's value (England at the middle).
+STRIP_MAX = 2.0
+STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD = 220, 28, 8
+#: Fill of the local figure's marker by judgement; the words are in the next column.
+STRIP_COLOURS = {
+    "Better": "#00703c",
+    "Worse": "#d4351c",
+    "Similar": "#505a5f",
+}
+
+
+def comparison_strip_svg(
+    local: float,
+    england: float,
+    interval: tuple[float, float] | None,
+    *,
+    judgement: str,
+    title: str,
+) -> SafeString:
+    """The local figure (and its interval, when tested) as a share of England's value on a
+    shared scale, 0% to 200%, England the line in the middle: how far off England a measure
+    is, at a glance, comparable across measures of different units. Beyond 200% the marker sits
+    at the edge as an arrow. `title` is the text alternative; empty when England's value is not
+    positive (no share of it can be drawn)."""
+    if england <= 0:
+        return SafeString("")
+    inner = STRIP_WIDTH - 2 * STRIP_PAD
+    middle = STRIP_HEIGHT / 2
+
+    def x_of(value: float) -> float:
+        share = min(max(value / england, 0.0), STRIP_MAX)
+        return STRIP_PAD + share / STRIP_MAX * inner
+
+    parts = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="app-strip" width="{}" height="{}" '
+            'viewBox="0 0 {} {}" role="img"><title>{}</title>',
+            STRIP_WIDTH,
+            STRIP_HEIGHT,
+            STRIP_WIDTH,
+            STRIP_HEIGHT,
+            title,
+        ),
+        format_html(
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"/>',
+            STRIP_PAD,
+            STRIP_WIDTH - STRIP_PAD,
+            _xy(middle),
+            _xy(middle),
+            GRID_COLOUR,
+        ),
+    ]
+    for share, width in ((0.5, 1), (1.5, 1), (1.0, 2)):
+        tick = _xy(x_of(england * share))
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="2" y2="{}" stroke="{}" stroke-width="{}"/>',
+                tick,
+                tick,
+                STRIP_HEIGHT - 2,
+                "currentColor" if share == 1.0 else GRID_COLOUR,
+                width,
+            )
+        )
+    if interval is not None:
+        low, high = _xy(x_of(interval[0])), _xy(x_of(interval[1]))
+        parts.append(
+            format_html(
+                '<path d="M{} {}H{}M{} {}V{}M{} {}V{}" stroke="currentColor" stroke-width="1.5" '
+                'fill="none"/>',
+                low,
+                _xy(middle),
+                high,
+                low,
+                _xy(middle - 5),
+                _xy(middle + 5),
+                high,
+                _xy(middle - 5),
+                _xy(middle + 5),
+            )
+        )
+    colour = STRIP_COLOURS.get(judgement, "#ffffff")
+    x = x_of(local)
+    if local / england > STRIP_MAX:
+        parts.append(
+            format_html(
+                '<path d="M{} {}L{} {}L{} {}Z" fill="{}" stroke="currentColor" '
+                'stroke-width="1.5"/>',
+                _xy(x - 8),
+                _xy(middle - 6),
+                _xy(x),
+                _xy(middle),
+                _xy(x - 8),
+                _xy(middle + 6),
+                colour,
+            )
+        )
+    else:
+        parts.append(
+            format_html(
+                '<circle cx="{}" cy="{}" r="5" fill="{}" stroke="currentColor" '
+                'stroke-width="1.5"/>',
+                _xy(x),
+                _xy(middle),
+                colour,
+            )
+        )
     parts.append(SafeString("</svg>"))
     return format_html_join("", "{}", ((part,) for part in parts))

@@ -1,55 +1,61 @@
-"""The scorecard's rules as pure functions.
+"""The scorecard's rules as pure functions: comparison with England by each measure's method,
+better or worse, direction of travel, and the words the board reads.
 
 Everything here is deterministic and free of Django so the rules can be unit- and property-tested
-in isolation and called from a Celery task through a service. Only the standard library is used:
-the confidence intervals (Wilson, Byar, exact Poisson) are implemented here rather than taken from
-scipy, following the methods Public Health England's Fingertips uses for its "compared with
-England" significance markers.
+in isolation and called from a Celery task through a service. A measure's method is in
+`scorecard.methods`, the intervals in `scorecard.intervals`, the recent trend in
+`scorecard.trends`.
 
 Figures are ``Decimal`` because the scorecard shows them at a fixed number of decimal places and
-compares them *as displayed* (ROUND_HALF_UP), which binary floats cannot do reliably. The
-statistics work in floats: they are approximations anyway.
+compares untested figures *as displayed* (ROUND_HALF_UP), which binary floats cannot do reliably.
+The statistics work in floats: they are approximations anyway.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from scorecard.figures import at_precision
+from scorecard import intervals
+from scorecard.figures import at_precision, uk_number
+from scorecard.methods import (
+    RATIO_KINDS,
+    ComparisonMethod,
+    Method,
+    Observation,
+    Polarity,
+    ValueKind,
+    is_comparable_kind,
+    is_small_number,
+)
+from scorecard.periods import Period
 
 __all__ = [
-    "POLARITY_LABELS",
-    "VALUE_KIND_LABELS",
-    "Z_95",
+    "AS_PUBLISHED",
+    "NOT_COMPARED",
+    "SUPPRESSED",
+    "VALUES_ONLY",
     "Comparison",
     "Direction",
+    "Interval",
     "Judgement",
-    "Polarity",
-    "ValueKind",
-    "byar_interval",
+    "NoInterval",
+    "StatedDirection",
+    "Trend",
+    "Verdict",
+    "as_published",
     "compare_with_england",
+    "confidence_interval",
     "direction_of_travel",
-    "exact_poisson_interval",
-    "infer_value_kind",
-    "is_comparable_kind",
     "judgement",
-    "rate_multiplier",
-    "wilson_interval",
+    "travel",
 ]
-
-#: Two-sided 95% standard normal quantile, as Fingertips uses (not the rounded 1.96).
-Z_95 = 1.959963984540054
-
-#: Below this many events Byar's approximation is poor, so exact Poisson limits are used instead.
-BYAR_MIN_COUNT = 10
 
 
 class Direction(StrEnum):
-    """Direction of travel between the two most recent periods, as the scorecard's arrows."""
+    """Direction of travel between two consecutive periods, as the scorecard's arrows."""
 
     UP = "↑"
     DOWN = "↓"
@@ -66,113 +72,192 @@ class Comparison(StrEnum):
     NOT_COMPARABLE = "Not Comparable"
 
 
-class ValueKind(StrEnum):
-    """What a measure's figure is; decides whether and how it may be compared with England."""
-
-    COUNT = "count"
-    VOLUME = "volume"
-    PERCENTAGE = "percentage"
-    RATE = "rate"
-    AVERAGE = "average"
-    OTHER = "other"
-
-
-class Polarity(StrEnum):
-    """Which way is good for a measure, so a comparison can be turned into a judgement."""
-
-    HIGHER_IS_BETTER = "higher_is_better"
-    LOWER_IS_BETTER = "lower_is_better"
-    NO_JUDGEMENT = "no_judgement"
-
-
 class Judgement(StrEnum):
-    """Whether the local value is better or worse than England's, given the polarity."""
+    """Whether the local value is better or worse than England's, given the polarity; only a
+    tested comparison is judged."""
 
-    BETTER = "better"
-    WORSE = "worse"
-    SIMILAR = "similar"
-    NONE = "none"
-
-
-VALUE_KIND_LABELS: dict[ValueKind, str] = {
-    ValueKind.COUNT: "Count (not compared with England)",
-    ValueKind.VOLUME: "Volume, e.g. grams (not compared with England)",
-    ValueKind.PERCENTAGE: "Percentage",
-    ValueKind.RATE: "Rate per population",
-    ValueKind.AVERAGE: "Average",
-    ValueKind.OTHER: "Other",
-}
-
-POLARITY_LABELS: dict[Polarity, str] = {
-    Polarity.HIGHER_IS_BETTER: "Higher is better",
-    Polarity.LOWER_IS_BETTER: "Lower is better",
-    Polarity.NO_JUDGEMENT: "No judgement (neither direction is better)",
-}
+    BETTER = "Better"
+    WORSE = "Worse"
+    SIMILAR = "Similar"
+    NOT_TESTED = "Not tested"
+    NOT_JUDGED = "Not judged"
 
 
-# --- Units, precision and display -------------------------------------------------------------
+class Trend(StrEnum):
+    """The recent trend in Fingertips' words (scorecard.trends tests it)."""
 
-# Checked in order: "Average count" is an average, "Percentage rate" a percentage.
-_KIND_PATTERNS: tuple[tuple[re.Pattern[str], ValueKind], ...] = (
-    (re.compile(r"\b(average|mean|median)\b"), ValueKind.AVERAGE),
-    (re.compile(r"\b(percentage|percent|proportion)\b|%"), ValueKind.PERCENTAGE),
-    (re.compile(r"\brates?\b|\bper\s+[\d,.]+\s*k?\b"), ValueKind.RATE),
-    (re.compile(r"\bvolumes?\b"), ValueKind.VOLUME),
-    (re.compile(r"\b(counts?|numbers?)\b"), ValueKind.COUNT),
-)
+    INCREASING_BETTER = "Increasing and getting better"
+    INCREASING_WORSE = "Increasing and getting worse"
+    DECREASING_BETTER = "Decreasing and getting better"
+    DECREASING_WORSE = "Decreasing and getting worse"
+    INCREASING = "Increasing"
+    DECREASING = "Decreasing"
+    NO_CHANGE = "No significant change"
+    CANNOT = "Cannot be calculated"
 
 
-def infer_value_kind(unit: str) -> ValueKind:
-    """Infer the kind of figure from its unit as written ("Monthly count", "Rate per 1k ...").
+#: Method of a row compared without an interval, of a row not compared, and of a row as an
+#: imported document published it (the document does not say how it compared).
+VALUES_ONLY = "values only"
+NOT_COMPARED = "not compared"
+AS_PUBLISHED = "as published"
 
-    Scorecards state the unit in free text with a period prefix, so this matches key words rather
-    than whole strings; anything unrecognised is OTHER, which is still compared with England.
+#: The words a suppressed figure reads as, on pages and in files.
+SUPPRESSED = "Suppressed (small numbers)"
+
+
+def as_published(edition: str, compared: str) -> dict[str, object]:
+    """The verdict fields of a row that an imported document judged itself: its comparison and
+    arrow as published, untested since the document does not say how it compared."""
+    return {
+        "method": AS_PUBLISHED,
+        "tested": False,
+        "judgement": Judgement.NOT_TESTED.value,
+        "trend": Trend.CANNOT.value,
+        "comparison_reason": (
+            f"not compared in {edition}"
+            if compared == Comparison.NOT_COMPARABLE
+            else f"compared as published in {edition}, which does not say how"
+        ),
+        "direction_reason": f"as published in {edition}",
+        "trend_note": f"{edition} does not state one",
+    }
+
+
+# --- Confidence intervals of a figure -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A figure's confidence interval in the measure's units, and the method that gave it."""
+
+    lower: float
+    upper: float
+    method: str
+
+
+@dataclass(frozen=True)
+class NoInterval:
+    """Why a figure has no interval (the clause completes "not tested: …")."""
+
+    reason: str
+
+
+def confidence_interval(method: Method, observation: Observation) -> Interval | NoInterval:
+    """The figure's interval by its measure's method, or why there is none.
+
+    Proportions: Wilson on numerator / denominator, times the multiplier. Crude rates: Byar on
+    the event count (exact Poisson below 10, so zero events have the exact upper limit), times
+    multiplier ÷ denominator, never scaled by the rounded value. Directly standardised rates:
+    Dobson on the event count and the rate's variance. Anything else has none.
     """
-    text = unit.strip().lower()
-    for pattern, kind in _KIND_PATTERNS:
-        if pattern.search(text):
-            return kind
-    return ValueKind.OTHER
+    kind, level = method.kind, method.confidence
+    if method.comparison is ComparisonMethod.VALUES:
+        return NoInterval("the measure's method compares the values only")
+    if kind not in RATIO_KINDS:
+        return NoInterval(f"a {kind.noun} has no confidence interval here")
+    label = observation.period.label
+    numerator, denominator = observation.numerator, observation.denominator
+    if kind is ValueKind.DSR:
+        if numerator is None or observation.variance is None:
+            return NoInterval(f"no event count and variance for {label}")
+        if numerator < intervals.DOBSON_MIN_COUNT:
+            return NoInterval(
+                f"fewer than {intervals.DOBSON_MIN_COUNT} events in {label}, too few for a "
+                "standardised rate's interval"
+            )
+        lower, upper = intervals.dobson_interval(
+            float(observation.value), float(numerator), float(observation.variance), level.z
+        )
+        return Interval(lower, upper, f"Dobson {level.label}")
+    if numerator is None or denominator is None:
+        return NoInterval(f"no numerator and denominator for {label}")
+    if method.multiplier is None:
+        return NoInterval("the measure has no multiplier in the catalogue")
+    if numerator > denominator:
+        return NoInterval(f"the numerator for {label} is larger than its denominator")
+    if kind is ValueKind.PERCENTAGE:
+        low, high = intervals.wilson_interval(float(numerator), float(denominator), level.z)
+        return Interval(low * method.multiplier, high * method.multiplier, f"Wilson {level.label}")
+    count_lower, count_upper = intervals.byar_interval(float(numerator), level.z)
+    scale = method.multiplier / float(denominator)
+    name = "Byar" if numerator >= intervals.BYAR_MIN_COUNT else "exact Poisson"
+    return Interval(count_lower * scale, count_upper * scale, f"{name} {level.label}")
 
 
-_PER = re.compile(r"\bper\s+([\d,]+(?:\.\d+)?)\s*(k\b)?", re.IGNORECASE)
+# --- Comparison with England ----------------------------------------------------------------------
 
 
-def rate_multiplier(unit: str) -> Decimal | None:
-    """The 'per N' of a rate's unit ("Rate per 1k population" → 1000), or None if unstated."""
-    match = _PER.search(unit)
-    if not match:
-        return None
-    number = Decimal(match[1].replace(",", ""))
-    return number * 1000 if match[2] else number
+@dataclass(frozen=True)
+class Verdict:
+    """A figure compared with England's: the scorecard's word, whether a confidence interval
+    decided it, how, the interval, and why it is not compared or not tested (else None)."""
+
+    compared: Comparison
+    tested: bool
+    method: str
+    lower: float | None = None
+    upper: float | None = None
+    reason: str | None = None
+    suppressed: bool = False
 
 
-def is_comparable_kind(kind: ValueKind) -> bool:
-    """Say whether figures of this kind can be compared with England at all.
+def compare_with_england(
+    method: Method,
+    local: Observation | None,
+    england: Decimal | None,
+    *,
+    england_period: Period | None = None,
+) -> Verdict:
+    """Compare the local figure with England's figure for the same period.
 
-    A local count or volume depends on the size of the area, so comparing it with England's total
-    is meaningless (reference row 35: 9 under-18s in treatment against England's 10987).
+    By the measure's method: England inside the local interval (limits included) is SIMILAR,
+    below it the local figure is HIGHER, above it LOWER. A figure without an interval is compared
+    on the values as displayed and is not tested. `england_period` is England's latest period
+    when it has no figure for the local one, to say so.
     """
-    return kind not in (ValueKind.COUNT, ValueKind.VOLUME)
+    if local is None:
+        return _not_compared("there is no figure yet")
+    if is_small_number(method, local):
+        return Verdict(
+            Comparison.NOT_COMPARABLE,
+            False,
+            NOT_COMPARED,
+            reason=f"suppressed (small numbers): fewer than {method.small_number_threshold} events",
+            suppressed=True,
+        )
+    if not is_comparable_kind(method.kind):
+        return _not_compared(f"a {method.kind.value} depends on the size of the area")
+    if not method.comparable:
+        return _not_compared("the measure is not compared with England (its catalogue setting)")
+    if england is None:
+        label = local.period.label
+        if england_period is not None and england_period != local.period:
+            return _not_compared(
+                f"England's latest figure is for {england_period.label}, not {label}"
+            )
+        return _not_compared(f"there is no England figure for {label}")
+    interval = confidence_interval(method, local)
+    if isinstance(interval, NoInterval):
+        return Verdict(
+            _compare_values(local.value, england, method.places),
+            False,
+            VALUES_ONLY,
+            reason=interval.reason
+            if method.comparison is ComparisonMethod.VALUES
+            else f"{interval.reason}, so the values were compared without a test",
+        )
+    return Verdict(
+        _compare_with_interval(float(england), interval.lower, interval.upper),
+        True,
+        interval.method,
+        interval.lower,
+        interval.upper,
+    )
 
 
-# --- Direction of travel and comparison with England ------------------------------------------
-
-
-def direction_of_travel(latest: Decimal | None, previous: Decimal | None, places: int) -> Direction:
-    """Arrow for the change between the two most recent periods.
-
-    Compared at the displayed precision, so a reader never sees an arrow between two figures that
-    look equal.
-    """
-    if latest is None or previous is None:
-        return Direction.UNKNOWN
-    new, old = at_precision(latest, places), at_precision(previous, places)
-    if new > old:
-        return Direction.UP
-    if new < old:
-        return Direction.DOWN
-    return Direction.SAME
+def _not_compared(reason: str) -> Verdict:
+    return Verdict(Comparison.NOT_COMPARABLE, False, NOT_COMPARED, reason=reason)
 
 
 def _compare_with_interval(england: float, lower: float, upper: float) -> Comparison:
@@ -184,53 +269,25 @@ def _compare_with_interval(england: float, lower: float, upper: float) -> Compar
     return Comparison.SIMILAR
 
 
-def compare_with_england(
-    local: Decimal | None,
-    england: Decimal | None,
-    *,
-    kind: ValueKind,
-    places: int,
-    comparable: bool = True,
-    numerator: Decimal | None = None,
-    denominator: Decimal | None = None,
-) -> Comparison:
-    """Compare the local figure with England's.
-
-    With the underlying numbers the comparison is statistical, as Fingertips does it: a
-    percentage's 95% Wilson interval, or a rate's 95% Byar (exact Poisson below 10 events)
-    interval scaled from the event count; England inside the interval is SIMILAR. Without them
-    the published scorecard's plain rule applies: compare the figures as displayed.
-
-    A rate with zero events cannot be scaled (local / numerator is 0 / 0), so it falls back to the
-    plain rule. Invalid numerators (negative, or above the denominator) raise ValueError rather
-    than produce a misleading marker.
-    """
-    if not comparable or not is_comparable_kind(kind) or local is None or england is None:
-        return Comparison.NOT_COMPARABLE
-    if (
-        kind is ValueKind.PERCENTAGE
-        and numerator is not None
-        and denominator is not None
-        and denominator > 0
-    ):
-        lower, upper = wilson_interval(float(numerator), float(denominator))
-        return _compare_with_interval(float(england), lower * 100, upper * 100)
-    if kind is ValueKind.RATE and numerator is not None and numerator != 0:
-        count_lower, count_upper = byar_interval(float(numerator))
-        scale = float(local) / float(numerator)
-        return _compare_with_interval(float(england), count_lower * scale, count_upper * scale)
-    shown_local, shown_england = at_precision(local, places), at_precision(england, places)
-    if shown_local > shown_england:
-        return Comparison.HIGHER
-    if shown_local < shown_england:
-        return Comparison.LOWER
-    return Comparison.SIMILAR
+def _order_as_shown(first: Decimal, second: Decimal, places: int) -> int:
+    """1, 0 or -1 as `first` is above, equal to or below `second` at the displayed precision."""
+    shown_first, shown_second = at_precision(first, places), at_precision(second, places)
+    return (shown_first > shown_second) - (shown_first < shown_second)
 
 
-def judgement(comparison: Comparison, polarity: Polarity) -> Judgement:
-    """Turn a comparison into better / worse for the measure's polarity (for colouring cells)."""
-    if comparison is Comparison.NOT_COMPARABLE or polarity is Polarity.NO_JUDGEMENT:
-        return Judgement.NONE
+def _compare_values(local: Decimal, england: Decimal, places: int) -> Comparison:
+    """The published scorecard's plain rule: the figures as displayed."""
+    return (Comparison.LOWER, Comparison.SIMILAR, Comparison.HIGHER)[
+        _order_as_shown(local, england, places) + 1
+    ]
+
+
+def judgement(comparison: Comparison, polarity: Polarity, *, tested: bool) -> Judgement:
+    """Better / worse for the measure's polarity, given only for a tested comparison."""
+    if not tested or comparison is Comparison.NOT_COMPARABLE:
+        return Judgement.NOT_TESTED
+    if polarity is Polarity.NO_JUDGEMENT:
+        return Judgement.NOT_JUDGED
     if comparison is Comparison.SIMILAR:
         return Judgement.SIMILAR
     higher_is_better = polarity is Polarity.HIGHER_IS_BETTER
@@ -238,127 +295,67 @@ def judgement(comparison: Comparison, polarity: Polarity) -> Judgement:
     return Judgement.BETTER if is_higher == higher_is_better else Judgement.WORSE
 
 
-# --- Confidence intervals ----------------------------------------------------------------------
+# --- Direction of travel --------------------------------------------------------------------------
 
 
-def wilson_interval(numerator: float, denominator: float, z: float = Z_95) -> tuple[float, float]:
-    """Wilson score interval for the proportion numerator / denominator, limits within 0..1.
+def direction_of_travel(latest: Decimal | None, previous: Decimal | None, places: int) -> Direction:
+    """Arrow for the change between two figures.
 
-    Fingertips' method for proportions: unlike the normal approximation it behaves at 0% and 100%
-    and for small denominators.
+    Compared at the displayed precision, so a reader never sees an arrow between two figures that
+    look equal.
     """
-    if denominator <= 0:
-        raise ValueError("denominator must be positive")
-    if not 0 <= numerator <= denominator:
-        raise ValueError("numerator must be between 0 and the denominator")
-    p = numerator / denominator
-    z2 = z * z
-    centre = (p + z2 / (2 * denominator)) / (1 + z2 / denominator)
-    half_width = (z / (1 + z2 / denominator)) * math.sqrt(
-        p * (1 - p) / denominator + z2 / (4 * denominator * denominator)
-    )
-    # The formula gives exactly 0 and 1 at the extremes; pin them against rounding error.
-    lower = 0.0 if numerator == 0 else max(0.0, min(p, centre - half_width))
-    upper = 1.0 if numerator == denominator else min(1.0, max(p, centre + half_width))
-    return lower, upper
+    if latest is None or previous is None:
+        return Direction.UNKNOWN
+    return (Direction.DOWN, Direction.SAME, Direction.UP)[
+        _order_as_shown(latest, previous, places) + 1
+    ]
 
 
-def byar_interval(count: float, z: float = Z_95) -> tuple[float, float]:
-    """Confidence limits for an event count, by Byar's method.
+@dataclass(frozen=True)
+class StatedDirection:
+    """The direction an imported edition stated for a period and the value it stated it for."""
 
-    Fingertips' method for rates: Byar's approximation to the Poisson limits, replaced by the
-    exact limits below 10 events where the approximation is poor. A zero count has lower limit 0.
+    edition: str
+    period: Period
+    value: Decimal | None
+    direction: Direction
+
+
+def travel(
+    series: Sequence[Observation],
+    places: int,
+    stated: Sequence[StatedDirection] = (),
+    *,
+    suppressed: Sequence[Period] = (),
+) -> tuple[Direction, str | None]:
+    """The direction of travel of a series (oldest first) and, where it is not computed from two
+    consecutive periods, why.
+
+    Only between the latest period and the one just before it. Where that one is not held, the
+    direction an imported edition stated for the latest period and value is kept ("as published
+    in May-2024"); otherwise, or when the value was corrected since, there is no direction.
+    Neither figure may be suppressed, or the arrow would tell what was hidden.
     """
-    if count < 0:
-        raise ValueError("count must not be negative")
-    if count < BYAR_MIN_COUNT:
-        return _exact_poisson_limits(count, _confidence_of(z))
-    lower = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
-    after = count + 1
-    upper = after * (1 - 1 / (9 * after) + z / (3 * math.sqrt(after))) ** 3
-    return max(0.0, lower), upper
-
-
-def exact_poisson_interval(count: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Exact (Garwood) confidence limits for a Poisson count.
-
-    These are the chi-squared quantiles chi2(a/2, 2k)/2 and chi2(1-a/2, 2k+2)/2, found by
-    bisection on the regularised incomplete gamma function so no scipy is needed.
-    """
-    if count < 0:
-        raise ValueError("count must not be negative")
-    return _exact_poisson_limits(float(count), confidence)
-
-
-def _confidence_of(z: float) -> float:
-    """Two-sided confidence level of a standard normal quantile (1.96 -> 0.95)."""
-    return math.erf(z / math.sqrt(2))
-
-
-def _exact_poisson_limits(count: float, confidence: float) -> tuple[float, float]:
-    """Garwood limits, valid for non-integral counts too (the gamma form does not need k!)."""
-    if not 0 < confidence < 1:
-        raise ValueError("confidence must be strictly between 0 and 1")
-    tail = (1 - confidence) / 2
-    # P(X >= k | L) = tail  <=>  P(k, L) = tail, with P the regularised lower incomplete gamma.
-    lower = 0.0 if count == 0 else _solve_increasing(lambda m: _gamma_p(count, m), tail)
-    # P(X <= k | U) = tail  <=>  P(k + 1, U) = 1 - tail.
-    upper = _solve_increasing(lambda m: _gamma_p(count + 1, m), 1 - tail)
-    return lower, upper
-
-
-def _solve_increasing(function: Callable[[float], float], target: float) -> float:
-    """Find x >= 0 with function(x) == target for an increasing function from 0 toward 1."""
-    low, high = 0.0, 1.0
-    while function(high) < target:
-        low, high = high, high * 2
-    for _ in range(200):
-        middle = (low + high) / 2
-        if middle in (low, high):  # converged to float resolution
-            break
-        if function(middle) < target:
-            low = middle
-        else:
-            high = middle
-    return (low + high) / 2
-
-
-_TINY = 1e-300
-
-
-def _gamma_p(a: float, x: float) -> float:
-    """Regularised lower incomplete gamma P(a, x), by series or continued fraction.
-
-    The standard pairing (Numerical Recipes 6.2): the series converges fast for x < a + 1, the
-    Lentz continued fraction for the complement elsewhere; both to double precision.
-    """
-    if x <= 0:
-        return 0.0
-    log_prefactor = a * math.log(x) - x - math.lgamma(a)
-    if x < a + 1:
-        term = total = 1 / a
-        denominator = a
-        for _ in range(100_000):
-            denominator += 1
-            term *= x / denominator
-            total += term
-            if abs(term) < abs(total) * 1e-16:
-                break
-        return min(1.0, total * math.exp(log_prefactor))
-    b = x + 1 - a
-    c = 1 / _TINY
-    d = 1 / b
-    fraction = d
-    for i in range(1, 100_000):
-        an = -i * (i - a)
-        b += 2
-        d = an * d + b
-        d = _TINY if abs(d) < _TINY else d
-        c = b + an / c
-        c = _TINY if abs(c) < _TINY else c
-        d = 1 / d
-        delta = d * c
-        fraction *= delta
-        if abs(delta - 1) < 1e-16:
-            break
-    return max(0.0, 1 - math.exp(log_prefactor) * fraction)
+    if not series:
+        return Direction.UNKNOWN, "there is no figure yet"
+    latest = series[-1]
+    previous = series[-2] if len(series) > 1 else None
+    consecutive = previous is not None and previous.period == latest.period.previous()
+    if latest.period in suppressed or (consecutive and previous and previous.period in suppressed):
+        return Direction.UNKNOWN, "a figure is suppressed (small numbers)"
+    if consecutive and previous is not None:
+        return direction_of_travel(latest.value, previous.value, places), None
+    for statement in stated:
+        if statement.period != latest.period:
+            continue
+        if statement.value is None or statement.value != latest.value:
+            shown = uk_number(latest.value, places)
+            return Direction.UNKNOWN, (
+                f"the {latest.period.label} figure is now {shown}, not the one "
+                f"{statement.edition} stated its direction for"
+            )
+        return statement.direction, f"as published in {statement.edition}"
+    before = latest.period.previous().label
+    if previous is None:
+        return Direction.UNKNOWN, f"only {latest.period.label} is held: {before} is not"
+    return Direction.UNKNOWN, f"{before}, the period before {latest.period.label}, is not held"

@@ -34,7 +34,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 LONDON = ZoneInfo("Europe/London")
 
-_QUANTUM = Decimal(1).scaleb(-STORED_PLACES)
+#: The stored precision as a quantum, for Decimal.quantize.
+STORED_QUANTUM = Decimal(1).scaleb(-STORED_PLACES)
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
@@ -93,7 +94,7 @@ def read_figure(raw: Any, label: str = "value") -> Decimal | None:
     # copy_abs, not abs(): abs() rounds to the context and raises Overflow for 1e99999999999.
     if number.copy_abs() >= MAX_MAGNITUDE:
         raise FigureError(too_large)
-    number = number.quantize(_QUANTUM, rounding=ROUND_HALF_UP)
+    number = number.quantize(STORED_QUANTUM, rounding=ROUND_HALF_UP)
     # Rounding can carry a figure just below the limit up to it (99999999999999.9999999).
     if abs(number) >= MAX_MAGNITUDE:
         raise FigureError(too_large)
@@ -156,16 +157,23 @@ class Figures(Protocol):
     @property
     def denominator(self) -> Decimal | None: ...
 
+    @property
+    def variance(self) -> Decimal | None: ...
+
+
+#: What a figure is made of, compared to tell a correction from a resubmission.
+FIGURE_FIELDS = ("value", "numerator", "denominator", "variance")
+
 
 def same_figures(a: Figures, b: Figures) -> bool:
-    """Whether two figures say the same: value, numerator and denominator all equal."""
-    return (a.value, a.numerator, a.denominator) == (b.value, b.numerator, b.denominator)
+    """Whether two figures say the same: value, numerator, denominator and variance all equal."""
+    return all(getattr(a, name) == getattr(b, name) for name in FIGURE_FIELDS)
 
 
 def is_correction(approved: Figures | None, new: Figures) -> bool:
     """The one rule for "is this a correction": a figure for a period that already has an
-    approved one, differing from it in value, numerator or denominator. Resubmitting the approved
-    figure unchanged is not a correction."""
+    approved one, differing from it in value, numerator, denominator or variance. Resubmitting
+    the approved figure unchanged is not a correction."""
     return approved is not None and not same_figures(approved, new)
 
 

@@ -6,6 +6,9 @@ The layout, as councils actually produce it: a preamble (title, the edition's da
 (`Southampton value`), then one row per measure. Merged cells arrive as blanks ("same as above"),
 a row may have lost its priority-area cell so that every field sits one column to the left,
 `No Value` stands for a missing figure, and status notes sit in the sparkline column.
+
+Reader, writers and the row they share (with its verdicts, which only the JSON form carries)
+stay in one module of some 420 lines, so the layout's rules are in one place.
 """
 
 import csv
@@ -18,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scorecard.compute import Comparison, Direction
+from scorecard.compute import NOT_COMPARED, Comparison, Direction, Judgement, Trend
 from scorecard.figures import (
     DOCUMENT_NO_VALUE,
     FigureError,
@@ -55,6 +58,37 @@ class DocumentRow:
     local_places: int = 0
     england_places: int = 0
     series: list[dict[str, Any]] = field(default_factory=list)
+    # How the row was compared, judged and trended (scorecard.models.RowVerdicts); a document
+    # read from a file has none of it, so the defaults say so.
+    method: str = NOT_COMPARED
+    tested: bool = False
+    ci_lower: Decimal | None = None
+    ci_upper: Decimal | None = None
+    judgement: str = Judgement.NOT_TESTED.value
+    trend: str = Trend.CANNOT.value
+    comparison_reason: str = ""
+    direction_reason: str = ""
+    trend_note: str = ""
+    suppressed: bool = False
+    polarity: str = ""
+    confidence_level: str = ""
+
+    @property
+    def reason(self) -> str | None:
+        """Why the row is not compared or not tested, has no direction (or where its direction
+        comes from) and has no recent trend, in sentences; None when there is nothing to say."""
+        if self.latest_period is None:
+            return "There is no figure yet."
+        parts = []
+        if self.comparison_reason:
+            lead = "Not compared" if self.compared == Comparison.NOT_COMPARABLE else "Not tested"
+            parts.append(f"{lead}: {self.comparison_reason}.")
+        if self.direction_reason:
+            lead = "No direction" if self.direction == Direction.UNKNOWN else "Direction"
+            parts.append(f"{lead} of travel: {self.direction_reason}.")
+        if self.trend == Trend.CANNOT and self.trend_note:
+            parts.append(f"Recent trend cannot be calculated: {self.trend_note}.")
+        return " ".join(parts) or None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +105,13 @@ class DocumentRow:
             "direction": self.direction,
             "compared": self.compared,
             "series": self.series,
+            "method": self.method,
+            "tested": self.tested,
+            "ci_lower": json_number(self.ci_lower),
+            "ci_upper": json_number(self.ci_upper),
+            "judgement": self.judgement,
+            "trend": self.trend,
+            "reason": self.reason,
         }
 
 

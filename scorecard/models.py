@@ -1,5 +1,8 @@
 """The scorecard's domain: catalogue (priority areas, commitments, measures), areas, reporting
-periods, approved data points with their history, computed live rows and frozen editions."""
+periods, approved data points with their history, computed live rows and frozen editions.
+
+One module (some 500 lines) because these models refer to one another, and a measure's method
+fields carry the help text admins read."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,7 +10,19 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from scorecard.compute import Comparison, Direction, Polarity, ValueKind
+from scorecard.compute import NOT_COMPARED, Comparison, Direction, Judgement, Trend
+from scorecard.methods import (
+    COMPARISON_METHOD_LABELS,
+    POLARITY_LABELS,
+    RATIO_KINDS,
+    VALUE_KIND_LABELS,
+    ComparisonMethod,
+    ConfidenceLevel,
+    Method,
+    Observation,
+    Polarity,
+    ValueKind,
+)
 from scorecard.periods import MONTH_NAMES, YEARLY_PERIOD_TYPES, Period, PeriodType
 
 
@@ -80,11 +95,19 @@ CATALOGUE_FIELDS = [
     "source",
     "organisation",
     "comparable_with_england",
+    "multiplier",
+    "confidence_level",
+    "comparison_method",
+    "small_number_threshold",
+    "publish_small_numbers",
     "polarity",
     "decimal_places",
     "status_note",
     "active",
 ]
+
+#: The multipliers a percentage or rate is expressed with ("per 1,000" is 1000).
+MULTIPLIERS = [1, 100, 1_000, 10_000, 100_000]
 
 
 class Measure(models.Model):
@@ -99,7 +122,16 @@ class Measure(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="measures")
     unit = models.CharField(max_length=120, help_text="As written on the scorecard.")
     value_kind = models.CharField(
-        max_length=20, choices=[(k.value, k.value.title()) for k in ValueKind]
+        "value type",
+        max_length=20,
+        choices=[(k.value, label) for k, label in VALUE_KIND_LABELS.items()],
+        help_text=(
+            "What the figure is. A proportion or percentage is a numerator out of a "
+            "denominator; a crude rate is events per population; a directly standardised rate "
+            "is weighted to a standard population (such as deaths per 100,000, age-standardised). "
+            "Counts and volumes depend on the size of the area and are never compared with "
+            "England."
+        ),
     )
     period_type = models.CharField(
         max_length=20,
@@ -114,15 +146,68 @@ class Measure(models.Model):
         related_name="measures",
         help_text="The partner responsible for submitting this measure's figures.",
     )
-    comparable_with_england = models.BooleanField(default=True)
+    comparable_with_england = models.BooleanField(
+        default=True,
+        help_text=(
+            "Untick when England's figure means something else (a count or volume is never "
+            "compared, whatever this says)."
+        ),
+    )
+    multiplier = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        choices=[(m, f"{m:,}") for m in MULTIPLIERS],
+        help_text=(
+            "What the numerator ÷ denominator is multiplied by: 100 for a percentage, 1,000 for "
+            "a rate per 1,000, 100,000 for a rate per 100,000 (a standardised rate is expressed "
+            "per it too). Submitted figures must match their numerator and denominator at this "
+            "multiplier. Needed by percentages and rates."
+        ),
+    )
+    confidence_level = models.CharField(
+        max_length=4,
+        choices=[(c.value, c.label) for c in ConfidenceLevel],
+        default=ConfidenceLevel.C95.value,
+        help_text=(
+            "Of the confidence intervals and the recent trend's test. 95% is Fingertips' usual "
+            "level; 99.8% (about three standard errors) flags fewer differences, for measures "
+            "with many areas or periods compared."
+        ),
+    )
+    comparison_method = models.CharField(
+        max_length=20,
+        choices=[(m.value, label) for m, label in COMPARISON_METHOD_LABELS.items()],
+        default=ComparisonMethod.INTERVAL.value,
+        help_text=(
+            "By confidence interval (Wilson score for proportions, Byar's method with exact "
+            "Poisson limits below 10 events for crude rates, Dobson's method for directly "
+            "standardised rates), a figure submitted with what its interval needs (numerator and "
+            "denominator; for a standardised rate, the event count and the rate's variance) is "
+            "tested and judged better or worse; one without is compared on the values and reads "
+            "'Not tested'. Choose 'values only' where an interval would mislead, e.g. a "
+            "denominator that is itself an estimate."
+        ),
+    )
+    small_number_threshold = models.PositiveSmallIntegerField(
+        default=5,
+        help_text=(
+            "A percentage or rate built on at least 1 and fewer than this many events is flagged "
+            "to the data lead and suppressed from the board's pages, downloads and editions."
+        ),
+    )
+    publish_small_numbers = models.BooleanField(
+        "publishable despite small numbers",
+        default=False,
+        help_text=(
+            "Tick only when figures on few events may be published (e.g. the source already "
+            "publishes them): they are then shown, still flagged to the data lead."
+        ),
+    )
     polarity = models.CharField(
         max_length=20,
-        choices=[
-            (Polarity.HIGHER_IS_BETTER.value, "Higher is better"),
-            (Polarity.LOWER_IS_BETTER.value, "Lower is better"),
-            (Polarity.NO_JUDGEMENT.value, "No judgement"),
-        ],
+        choices=[(p.value, label) for p, label in POLARITY_LABELS.items()],
         default=Polarity.NO_JUDGEMENT.value,
+        help_text="Which way is better; a tested comparison is then judged better or worse.",
     )
     decimal_places = models.PositiveSmallIntegerField(default=0)
     status_note = models.CharField(
@@ -199,11 +284,30 @@ class Measure(models.Model):
         return ValueKind(self.value_kind)
 
     @property
+    def method(self) -> Method:
+        """The measure's method as the scorecard's rules read it (scorecard.compute)."""
+        return Method(
+            kind=self.kind,
+            multiplier=self.multiplier,
+            confidence=ConfidenceLevel(self.confidence_level),
+            comparison=ComparisonMethod(self.comparison_method),
+            comparable=self.comparable_with_england,
+            places=self.decimal_places,
+            polarity=Polarity(self.polarity),
+            small_number_threshold=self.small_number_threshold,
+            publish_small_numbers=self.publish_small_numbers,
+        )
+
+    @property
     def periods_of(self) -> PeriodType:
         return PeriodType(self.period_type)
 
     def clean(self) -> None:
         super().clean()
+        if self.value_kind in RATIO_KINDS and self.multiplier is None:
+            raise ValidationError(
+                {"multiplier": "A percentage or rate needs its multiplier (100 for per cent)."}
+            )
         if self.release_month is not None:
             if self.release_lag_days is not None:
                 raise ValidationError(
@@ -268,6 +372,13 @@ class DataPoint(models.Model):
     value = models.DecimalField(max_digits=20, decimal_places=6)
     numerator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     denominator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    variance = models.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="A directly standardised rate's variance, in its units squared (Dobson).",
+    )
     note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     is_current = models.BooleanField(default=True)
@@ -297,14 +408,68 @@ class DataPoint(models.Model):
                 condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
                 name="data_point_denominator_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(variance__isnull=True) | Q(variance__gte=0),
+                name="data_point_variance_not_negative",
+            ),
         ]
         indexes = [models.Index(fields=["measure", "is_current"])]
 
     def __str__(self) -> str:
         return f"{self.measure.number} {self.area} {self.period}: {self.value} (v{self.version})"
 
+    @property
+    def observation(self) -> Observation:
+        """The figure as the scorecard's rules read it (scorecard.compute)."""
+        return Observation(
+            self.period.period, self.value, self.numerator, self.denominator, self.variance
+        )
 
-class ScorecardRow(models.Model):
+
+class RowVerdicts(models.Model):
+    """How a row was compared, judged and trended, and why not where it was not: what the
+    board decides on, stored with the row so that an edition freezes it."""
+
+    method = models.CharField(
+        max_length=40,
+        default=NOT_COMPARED,
+        help_text="e.g. 'Wilson 95%', 'Byar 95%', 'values only', 'not compared', 'as published'.",
+    )
+    tested = models.BooleanField(
+        default=False, help_text="The comparison used a confidence interval."
+    )
+    ci_lower = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    ci_upper = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    judgement = models.CharField(
+        max_length=20,
+        choices=[(j.value, j.value) for j in Judgement],
+        default=Judgement.NOT_TESTED.value,
+    )
+    trend = models.CharField(
+        max_length=40, choices=[(t.value, t.value) for t in Trend], default=Trend.CANNOT.value
+    )
+    comparison_reason = models.TextField(
+        blank=True, help_text="Why the row is not compared or not tested."
+    )
+    direction_reason = models.TextField(
+        blank=True, help_text="Why there is no direction, or where a stated one comes from."
+    )
+    trend_note = models.TextField(
+        blank=True, help_text="Why the trend cannot be calculated, or how it was tested."
+    )
+    suppressed = models.BooleanField(
+        default=False, help_text="The latest local figure rests on small numbers and is hidden."
+    )
+
+    class Meta:
+        abstract = True
+
+
+#: The verdict fields of a row, as a recompute writes them and an edition copies them.
+VERDICT_FIELDS = tuple(field.name for field in RowVerdicts._meta.fields)
+
+
+class ScorecardRow(RowVerdicts):
     """The live scorecard's computed row for a measure, stamped with the data it came from."""
 
     measure = models.OneToOneField(Measure, on_delete=models.CASCADE, related_name="row")
@@ -357,7 +522,10 @@ class Edition(models.Model):
         return self.name
 
 
-class EditionRow(models.Model):
+class EditionRow(RowVerdicts):
+    """A row of an edition, frozen with everything that judged it (polarity, method, confidence
+    level, interval), so that later catalogue changes never alter a published edition."""
+
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="rows")
     measure = models.ForeignKey(
         Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="edition_rows"
@@ -377,6 +545,15 @@ class EditionRow(models.Model):
     direction = models.CharField(max_length=1)
     compared = models.CharField(max_length=20)
     series = models.JSONField(default=list)
+    polarity = models.CharField(
+        max_length=20, blank=True, choices=Measure._meta.get_field("polarity").choices
+    )
+    confidence_level = models.CharField(
+        max_length=4,
+        blank=True,
+        choices=Measure._meta.get_field("confidence_level").choices,
+        help_text="Blank where no interval was used.",
+    )
 
     class Meta:
         ordering = ["edition", "number"]

@@ -15,6 +15,7 @@ from audit.models import Action
 from audit.services import audit_event, field_changes
 from scorecard.figures import neutralise
 from scorecard.models import CATALOGUE_FIELDS, Commitment, Measure
+from scorecard.services.recomputing import scorecard_recompute
 
 
 class MeasureResource(resources.ModelResource):
@@ -45,6 +46,8 @@ class MeasureResource(resources.ModelResource):
         # In the import's transaction: a dry run (the preview) is rolled back with its events.
         changes = field_changes(getattr(self, "_before", None), instance, CATALOGUE_FIELDS)
         if changes:
+            # Its row is judged by the method saved (a dry run is rolled back with it).
+            scorecard_recompute([instance.pk])
             audit_event(
                 by=kwargs.get("user"),
                 action=Action.CHANGE if self._before else Action.ADD,

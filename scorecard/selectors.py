@@ -13,12 +13,12 @@ from decimal import Decimal
 
 from django.db.models import F, Max, Q, QuerySet
 
-from scorecard.compute import Comparison, Direction, Judgement, Polarity, judgement
+from scorecard.compute import SUPPRESSED, Comparison, Direction, Judgement
 from scorecard.layout import DocumentRow, ScorecardDocument
 from scorecard.models import (
+    VERDICT_FIELDS,
     Area,
     AreaKind,
-    DataPoint,
     Edition,
     EditionRow,
     Measure,
@@ -46,10 +46,10 @@ def live_rows(measures: QuerySet[Measure] | None = None) -> list[ScorecardRow]:
         .select_related("commitment__priority_area", "row__latest_period", "organisation")
         .order_by("number")
     )
-    return [_row_of(measure) for measure in measures_list]
+    return [row_of(measure) for measure in measures_list]
 
 
-def _row_of(measure: Measure) -> ScorecardRow:
+def row_of(measure: Measure) -> ScorecardRow:
     """The measure's computed row (loaded with it), or a blank one if it was never computed."""
     row = getattr(measure, "row", None)
     if row is None:
@@ -72,6 +72,16 @@ def england_places(value: Decimal | None, places: int) -> int:
     return max(places, -exponent if isinstance(exponent, int) else 0)
 
 
+def _verdicts(row: ScorecardRow | EditionRow) -> dict[str, object]:
+    return {name: getattr(row, name) for name in VERDICT_FIELDS}
+
+
+def _note(status_note: str, suppressed: bool) -> str:
+    """The row's note; a suppressed figure says so where the document has room for words (the
+    layout's value cell takes only a number or "No Value")."""
+    return "; ".join(n for n in (SUPPRESSED if suppressed else "", status_note) if n)
+
+
 def document_row(row: ScorecardRow) -> DocumentRow:
     measure = row.measure
     return DocumentRow(
@@ -82,7 +92,7 @@ def document_row(row: ScorecardRow) -> DocumentRow:
         unit=measure.unit,
         source=measure.source,
         latest_period=row.latest_period.label if row.latest_period else None,
-        note=measure.status_note,
+        note=_note(measure.status_note, row.suppressed),
         local_value=row.local_value,
         england_value=row.england_value,
         local_places=measure.decimal_places,
@@ -90,6 +100,9 @@ def document_row(row: ScorecardRow) -> DocumentRow:
         direction=row.direction,
         compared=row.compared,
         series=row.series,
+        polarity=measure.polarity,
+        confidence_level=measure.confidence_level if row.tested else "",
+        **_verdicts(row),  # type: ignore[arg-type]
     )
 
 
@@ -126,6 +139,9 @@ def edition_document_row(row: EditionRow) -> DocumentRow:
         direction=row.direction,
         compared=row.compared,
         series=row.series,
+        polarity=row.polarity,
+        confidence_level=row.confidence_level,
+        **_verdicts(row),  # type: ignore[arg-type]
     )
 
 
@@ -150,7 +166,15 @@ class RowChange:
     fields: tuple[str, ...]
 
 
-COMPARED_FIELDS = ("latest_period", "local_value", "england_value", "direction", "compared")
+COMPARED_FIELDS = (
+    "latest_period",
+    "local_value",
+    "england_value",
+    "direction",
+    "compared",
+    "judgement",
+    "trend",
+)
 
 
 def changed_fields(before: DocumentRow | None, after: DocumentRow | None) -> tuple[str, ...]:
@@ -221,14 +245,17 @@ def active_measure_count() -> int:
 
 @dataclass(frozen=True)
 class BoardRow:
-    """A scorecard row as the board reads it: the document row, whether the local figure is
-    better or worse than England's for the measure's polarity, and what changed since the
-    latest edition (COMPARED_FIELDS names, "added", or empty when unchanged)."""
+    """A scorecard row as the board reads it: the document row (with its stored judgement) and
+    what changed since the latest edition (COMPARED_FIELDS names, "added", or empty when
+    unchanged)."""
 
     document: DocumentRow
-    judgement: Judgement
     changed: tuple[str, ...] = ()
     has_measure_page: bool = True
+
+    @property
+    def judgement(self) -> Judgement:
+        return Judgement(self.document.judgement)
 
 
 def board_rows(rows: Iterable[ScorecardRow], edition: Edition | None) -> list[BoardRow]:
@@ -243,28 +270,17 @@ def board_rows(rows: Iterable[ScorecardRow], edition: Edition | None) -> list[Bo
     for row in rows:
         document = document_row(row)
         changed = changed_fields(published.get(document.number), document) if edition else ()
-        verdict = judgement(Comparison(row.compared), Polarity(row.measure.polarity))
-        board.append(BoardRow(document, verdict, changed))
+        board.append(BoardRow(document, changed))
     return board
 
 
 def edition_board_rows(edition: Edition) -> list[BoardRow]:
-    """An edition's frozen rows with their judgement, in one query.
-
-    Editions do not freeze polarity, so the judgement uses the catalogue's current polarity; a
-    row whose measure has since gone from the catalogue has no judgement and no measure page.
-    """
-    board = []
-    for row in edition.rows.select_related("measure").order_by("number"):
-        polarity = Polarity(row.measure.polarity) if row.measure else Polarity.NO_JUDGEMENT
-        board.append(
-            BoardRow(
-                edition_document_row(row),
-                judgement(Comparison(row.compared), polarity),
-                has_measure_page=row.measure is not None,
-            )
-        )
-    return board
+    """An edition's frozen rows, judged as they were when published, in one query; a row whose
+    measure has since gone from the catalogue has no measure page."""
+    return [
+        BoardRow(edition_document_row(row), has_measure_page=row.measure_id is not None)
+        for row in edition.rows.order_by("number")
+    ]
 
 
 @dataclass(frozen=True)
@@ -310,84 +326,6 @@ def edition_board(edition: Edition) -> Board:
         description=edition.description,
         period_note=edition.period_note,
     )
-
-
-# A measure's page -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeriesPoint:
-    """A period's current local and England figures (None where there is none)."""
-
-    period: str
-    local: Decimal | None
-    england: Decimal | None
-
-
-@dataclass(frozen=True)
-class MeasurePage:
-    measure: Measure
-    row: BoardRow
-    history: list[DataPoint]
-    series: list[SeriesPoint]
-    area: str
-
-
-_AREA_ORDER = {AreaKind.LOCAL: 0, AreaKind.ENGLAND: 1}
-
-
-def measure_history(measure: Measure) -> list[DataPoint]:
-    """Every approved figure of a measure with all its versions, current and superseded: newest
-    period first, the local area before England, the newest version first.
-
-    Data points are approved by definition, so this never shows a figure awaiting sign-off.
-    """
-    points = list(
-        DataPoint.objects.filter(measure=measure).select_related(
-            "period", "area", "submitted_by", "approved_by"
-        )
-    )
-    return sorted(
-        points,
-        key=lambda p: (
-            -p.period.end.toordinal(),
-            -p.period.start.toordinal(),
-            _AREA_ORDER.get(AreaKind(p.area.kind), 2),
-            p.area.name,
-            -p.version,
-        ),
-    )
-
-
-def measure_series(history: Iterable[DataPoint]) -> list[SeriesPoint]:
-    """The current local and England figure of each period, oldest first, from a history."""
-    periods: dict[int, tuple[tuple[object, ...], str]] = {}
-    local: dict[int, Decimal] = {}
-    national: dict[int, Decimal] = {}
-    for point in history:
-        if not point.is_current or point.area.kind not in (AreaKind.LOCAL, AreaKind.ENGLAND):
-            continue
-        periods[point.period_id] = ((point.period.end, point.period.start), point.period.label)
-        target = local if point.area.kind == AreaKind.LOCAL else national
-        target[point.period_id] = point.value
-    ordered = sorted(periods.items(), key=lambda item: item[1][0])
-    return [SeriesPoint(label, local.get(pk), national.get(pk)) for pk, (_, label) in ordered]
-
-
-def measure_page(number: int) -> MeasurePage | None:
-    """Everything a measure's page shows, in three queries; None if there is no such measure."""
-    measure = (
-        Measure.objects.select_related(
-            "commitment__priority_area", "organisation", "row__latest_period"
-        )
-        .filter(number=number)
-        .first()
-    )
-    if measure is None:
-        return None
-    history = measure_history(measure)
-    row = board_rows([_row_of(measure)], None)[0]
-    return MeasurePage(measure, row, history, measure_series(history), local_area_name())
 
 
 def stale_measure_ids() -> list[int]:

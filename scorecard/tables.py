@@ -11,16 +11,23 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django_tables2.rows import BoundRow
 
+from scorecard.compute import SUPPRESSED
 from scorecard.figures import uk_date, uk_month, uk_number
 from scorecard.layout import DocumentRow
-from scorecard.models import DataPoint, Edition
+from scorecard.measure_selectors import HistoryLine
+from scorecard.models import Edition
 from scorecard.selectors import BoardRow, RowChange
 from scorecard.templatetags.scorecard import (
     change_summary,
     changed_marker,
+    compared_cell,
     direction_arrow,
+    direction_cell,
+    judgement_cell,
     judgement_tag,
+    local_value_cell,
     sparkline,
+    trend_cell,
 )
 
 NUMERIC = {"td": {"class": "numeric"}, "th": {"class": "numeric"}}
@@ -52,7 +59,7 @@ class ScorecardTable(CaptionedTable):
     latest_period = tables.Column(
         accessor="document__latest_period", verbose_name="Latest period", default="No value"
     )
-    trend = tables.Column(accessor="document", verbose_name="Trend", empty_values=())
+    trend = tables.Column(accessor="document", verbose_name="Sparkline", empty_values=())
     local_value = tables.Column(
         accessor="document__local_value", verbose_name="Local value", empty_values=(), attrs=NUMERIC
     )
@@ -65,6 +72,9 @@ class ScorecardTable(CaptionedTable):
     direction = tables.Column(accessor="document__direction", verbose_name="Direction of travel")
     compared = tables.Column(accessor="document__compared", verbose_name="Compared with England")
     judgement = tables.Column(verbose_name="Better or worse", empty_values=())
+    recent_trend = tables.Column(
+        accessor="document__trend", verbose_name="Recent trend", empty_values=()
+    )
     changed = tables.Column(verbose_name="Changed", empty_values=())
 
     class Meta:
@@ -103,17 +113,23 @@ class ScorecardTable(CaptionedTable):
     def render_trend(self, value: DocumentRow) -> SafeString:
         return sparkline(value)
 
-    def render_local_value(self, record: BoardRow) -> str:
-        return uk_number(record.document.local_value, record.document.local_places)
+    def render_local_value(self, record: BoardRow) -> SafeString:
+        return local_value_cell(record.document)
 
     def render_england_value(self, record: BoardRow) -> str:
         return uk_number(record.document.england_value, record.document.england_places)
 
-    def render_direction(self, value: str) -> SafeString:
-        return direction_arrow(value)
+    def render_direction(self, record: BoardRow) -> SafeString:
+        return direction_cell(record.document)
+
+    def render_compared(self, record: BoardRow) -> SafeString:
+        return compared_cell(record.document)
 
     def render_judgement(self, record: BoardRow) -> SafeString:
-        return judgement_tag(record.judgement)
+        return judgement_cell(record.document)
+
+    def render_recent_trend(self, record: BoardRow) -> SafeString:
+        return trend_cell(record.document)
 
     def render_changed(self, record: BoardRow) -> SafeString:
         return changed_marker(record.changed, self.changed_since or "")
@@ -173,6 +189,8 @@ class ChangesTable(CaptionedTable):
     england_value = tables.Column(verbose_name="England value", empty_values=(), attrs=NUMERIC)
     direction = tables.Column(verbose_name="Direction of travel", empty_values=())
     compared = tables.Column(verbose_name="Compared with England", empty_values=())
+    judgement = tables.Column(verbose_name="Better or worse", empty_values=())
+    trend = tables.Column(verbose_name="Recent trend", empty_values=())
 
     class Meta:
         orderable = False
@@ -211,48 +229,66 @@ class ChangesTable(CaptionedTable):
     def render_compared(self, record: RowChange) -> Any:
         return _before_after(record, lambda r: r.compared, "compared")
 
+    def render_judgement(self, record: RowChange) -> Any:
+        return _before_after(record, lambda r: judgement_tag(r.judgement), "judgement")
+
+    def render_trend(self, record: RowChange) -> Any:
+        return _before_after(record, lambda r: r.trend, "trend")
+
 
 class DataPointTable(CaptionedTable):
-    """Every approved figure of a measure with all its versions: the audit trail of its values."""
+    """Every approved figure of a measure with all its versions: the audit trail of its values.
+    A local figure on small numbers reads "Suppressed (small numbers)", as on the scorecard."""
 
-    period = tables.Column(verbose_name="Period")
-    area = tables.Column(verbose_name="Area")
-    value = tables.Column(verbose_name="Value", attrs=NUMERIC)
-    numerator = tables.Column(verbose_name="Numerator", attrs=NUMERIC, default="")
-    denominator = tables.Column(verbose_name="Denominator", attrs=NUMERIC, default="")
+    period = tables.Column(accessor="point__period", verbose_name="Period")
+    area = tables.Column(accessor="point__area", verbose_name="Area")
+    value = tables.Column(accessor="point__value", verbose_name="Value", attrs=NUMERIC)
+    numerator = tables.Column(
+        accessor="point__numerator", verbose_name="Numerator", attrs=NUMERIC, default=""
+    )
+    denominator = tables.Column(
+        accessor="point__denominator", verbose_name="Denominator", attrs=NUMERIC, default=""
+    )
     version = tables.Column(verbose_name="Version", empty_values=())
-    submitted_by = tables.Column(verbose_name="Submitted by", default="")
-    approved_by = tables.Column(verbose_name="Approved by", default="")
-    approved_at = tables.Column(verbose_name="Approved")
-    origin = tables.Column(verbose_name="Origin")
-    note = tables.Column(verbose_name="Note", default="")
+    submitted_by = tables.Column(
+        accessor="point__submitted_by", verbose_name="Submitted by", default=""
+    )
+    approved_by = tables.Column(
+        accessor="point__approved_by", verbose_name="Approved by", default=""
+    )
+    approved_at = tables.Column(accessor="point__approved_at", verbose_name="Approved")
+    origin = tables.Column(accessor="point__origin", verbose_name="Origin")
+    note = tables.Column(accessor="point__note", verbose_name="Note", default="")
 
     class Meta:
         orderable = False
         attrs = {"class": "app-scorecard-table"}
         empty_text = "No approved figures yet."
-        row_attrs = {"class": lambda record: "" if record.is_current else "app-row--superseded"}
+        row_attrs = {
+            "class": lambda record: "" if record.point.is_current else "app-row--superseded"
+        }
 
-    def __init__(self, data: list[DataPoint], *, places: int, **kwargs: Any) -> None:
+    def __init__(self, data: list[HistoryLine], *, places: int, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.places = places
 
-    def render_value(self, value: Any) -> str:
-        return uk_number(value, self.places)
+    def render_value(self, value: Any, record: HistoryLine) -> str:
+        return SUPPRESSED if record.suppressed else uk_number(value, self.places)
 
-    def render_numerator(self, value: Any) -> str:
-        return uk_number(value)
+    def render_numerator(self, value: Any, record: HistoryLine) -> str:
+        return "" if record.suppressed else uk_number(value)
 
-    def render_denominator(self, value: Any) -> str:
-        return uk_number(value)
+    def render_denominator(self, value: Any, record: HistoryLine) -> str:
+        return "" if record.suppressed else uk_number(value)
 
-    def render_version(self, record: DataPoint) -> SafeString:
-        if record.is_current:
+    def render_version(self, record: HistoryLine) -> SafeString:
+        point = record.point
+        if point.is_current:
             return format_html(
-                '{} <strong class="app-tag app-tag--current">Current</strong>', record.version
+                '{} <strong class="app-tag app-tag--current">Current</strong>', point.version
             )
         return format_html(
-            '{} <strong class="app-tag app-tag--superseded">Superseded</strong>', record.version
+            '{} <strong class="app-tag app-tag--superseded">Superseded</strong>', point.version
         )
 
     def render_submitted_by(self, value: Any) -> str:

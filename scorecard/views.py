@@ -15,8 +15,9 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from portal.permissions import can, requires
-from scorecard import layout, selectors
+from scorecard import layout, measure_selectors, selectors
 from scorecard.charts import ChartLine, describe_series, series_chart
+from scorecard.compute import Comparison
 from scorecard.filters import ScorecardFilter
 from scorecard.forms import LIVE, EditionCompareForm, EditionPublishForm
 from scorecard.models import Edition, Measure
@@ -29,6 +30,8 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 LOCAL_COLOUR, ENGLAND_COLOUR = "#1d70b8", "#0b0c0c"
+#: The `view` query parameter of the scorecard page's compact view.
+COMPACT = "compact"
 
 
 def _edition_or_404(name: str) -> Edition:
@@ -64,6 +67,7 @@ def live(request: HttpRequest) -> HttpResponse:
     )
     board = selectors.live_board(latest, filterset.qs)
     rows = [r for r in board.rows if r.changed] if filterset.changed_only else board.rows
+    compact = request.GET.get("view") == COMPACT
     table = ScorecardTable(
         rows,
         area=board.area,
@@ -81,8 +85,27 @@ def live(request: HttpRequest) -> HttpResponse:
             "total": selectors.active_measure_count() if filterset.active else len(rows),
             "changed": sum(1 for r in board.rows if r.changed),
             "updating": len(selectors.stale_measure_ids()),
+            "compact": compact,
+            # The compact view shows the rows compared with England; it names the others.
+            "compared_rows": [r for r in rows if r.document.compared != Comparison.NOT_COMPARABLE],
+            "not_compared": [r for r in rows if r.document.compared == Comparison.NOT_COMPARABLE],
+            "table_url": _with_view(request, None),
+            "compact_url": _with_view(request, COMPACT),
         },
     )
+
+
+def _with_view(request: HttpRequest, view: str | None) -> str:
+    """This page's address with its filters (blank ones left out) and the given view: a
+    bookmarkable GET link."""
+    query = request.GET.copy()
+    query.pop("view", None)
+    for name, values in list(query.lists()):
+        if not any(values):
+            query.pop(name)
+    if view:
+        query["view"] = view
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 @requires("view_scorecard")
@@ -139,20 +162,28 @@ def board_pack(request: HttpRequest, name: str | None = None) -> HttpResponse:
 
 @requires("view_scorecard")
 def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
-    page = selectors.measure_page(number)
+    page = measure_selectors.measure_page(number)
     if page is None:
         raise Http404("No such measure")
     places = page.measure.decimal_places
     periods = [point.period for point in page.series]
     local = [point.local for point in page.series]
     england = [point.england for point in page.series]
-    lines = [ChartLine(page.area, local, LOCAL_COLOUR, "circle")]
+    intervals = [
+        (point.interval.lower, point.interval.upper) if point.interval else None
+        for point in page.series
+    ]
+    lines = [ChartLine(page.area, local, LOCAL_COLOUR, "circle", intervals=intervals)]
     if any(value is not None for value in england):
         lines.append(ChartLine("England", england, ENGLAND_COLOUR, "square", dash="8 5"))
     description = " ".join(
         f"{line.label}: {describe_series(*_present(periods, line.values), places)}."
         for line in lines
     )
+    if any(intervals):
+        description += f" Each {page.area} figure with an interval has it drawn as a whisker."
+    if page.missing:
+        description += f" No {page.area} figure for {', '.join(page.missing)}: the line breaks."
     chart = series_chart(
         periods,
         lines,
@@ -160,6 +191,7 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
         description=description,
         unit=page.measure.unit,
         places=places,
+        gaps=[i for i, point in enumerate(page.series) if not point.held],
     )
     return render(
         request,
@@ -168,6 +200,8 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
             "page": page,
             "measure": page.measure,
             "chart": chart,
+            # Limits one place finer than the figure, as the scorecard shows them.
+            "interval_places": places + 1,
             "history": DataPointTable(
                 page.history,
                 places=places,

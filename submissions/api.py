@@ -44,6 +44,12 @@ VALUE_SCHEMA = inline_serializer(
         "numerator": serializers.DecimalField(max_digits=20, decimal_places=6, required=False),
         "denominator": serializers.DecimalField(max_digits=20, decimal_places=6, required=False),
         "note": serializers.CharField(required=False),
+        "variance": serializers.DecimalField(
+            max_digits=20,
+            decimal_places=6,
+            required=False,
+            help_text="A directly standardised rate's variance (its units squared), for Dobson.",
+        ),
     },
 )
 CREATE_SCHEMA = inline_serializer(
@@ -112,6 +118,7 @@ def _document(submission: Submission) -> dict[str, Any]:
                 "value": json_number(value.value),
                 "numerator": json_number(value.numerator),
                 "denominator": json_number(value.denominator),
+                "variance": json_number(value.variance),
                 "note": value.note,
                 "warnings": [w["message"] for w in value.warnings],
                 "correction": line.is_correction,

@@ -164,7 +164,14 @@ def _record_values(
     recorded = record_values(
         (
             ValueEntry(
-                v.measure_id, v.area_id, v.period_id, v.value, v.numerator, v.denominator, v.note
+                v.measure_id,
+                v.area_id,
+                v.period_id,
+                v.value,
+                v.numerator,
+                v.denominator,
+                v.note,
+                v.variance,
             )
             for v in values
         ),

@@ -75,6 +75,7 @@ def entry_rows(
             "value": decimal_text(value.value),
             "numerator": decimal_text(value.numerator),
             "denominator": decimal_text(value.denominator),
+            "variance": decimal_text(value.variance),
             "note": value.note,
         }
         rows[key] = row
@@ -187,6 +188,7 @@ def template_records(organisation_id: int, today: date) -> list[dict[str, object
                 "numerator": None,
                 "denominator": None,
                 "note": "",
+                "variance": None,
                 "measure_name": f"{measure.name} ({measure.unit})",
             }
             for area in areas

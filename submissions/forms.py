@@ -117,8 +117,13 @@ class ValueForm(forms.Form):
         help_text="Explain anything unusual. Needed before you submit if the value has a warning.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    variance = _number_field(
+        "Variance of the rate",
+        "For a directly standardised rate: its variance in the rate's units squared, with the "
+        "number of events as the numerator. It gives the rate's confidence interval.",
+    )
 
-    FIGURES = ("value", "numerator", "denominator", "note")
+    FIGURES = ("value", "numerator", "denominator", "note", "variance")
 
     def has_figures(self) -> bool:
         data = getattr(self, "cleaned_data", {})

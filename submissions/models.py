@@ -98,6 +98,13 @@ class SubmittedValue(models.Model):
     value = models.DecimalField(max_digits=20, decimal_places=6)
     numerator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     denominator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    variance = models.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="A directly standardised rate's variance, in its units squared.",
+    )
     note = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
     data_point = models.OneToOneField(

@@ -39,8 +39,8 @@ class PeriodWidget(widgets.CharWidget):
 
 
 class LongFormatResource(resources.Resource):
-    """The columns `measure, period, area, value, numerator, denominator, note`, all read as
-    text (blank XLSX cells arrive as None; CharWidget makes them "")."""
+    """The columns `measure, period, area, value, numerator, denominator, note` and the optional
+    `variance`, all read as text (blank XLSX cells arrive as None; CharWidget makes them "")."""
 
     measure = fields.Field(attribute="measure", column_name="measure", widget=widgets.CharWidget())
     period = fields.Field(attribute="period", column_name="period", widget=PeriodWidget())
@@ -53,6 +53,9 @@ class LongFormatResource(resources.Resource):
         attribute="denominator", column_name="denominator", widget=widgets.CharWidget()
     )
     note = fields.Field(attribute="note", column_name="note", widget=widgets.CharWidget())
+    variance = fields.Field(
+        attribute="variance", column_name="variance", widget=widgets.CharWidget()
+    )
 
     class Meta:
         fields = FIELDS

@@ -218,6 +218,7 @@ def stored_rows(submission: Submission) -> list[RawRow]:
                 "numerator": decimal_text(v.numerator),
                 "denominator": decimal_text(v.denominator),
                 "note": v.note,
+                "variance": decimal_text(v.variance),
             },
         )
         for v in submission.values.select_related("measure", "area", "period").order_by("row")

@@ -20,7 +20,7 @@ from audit.models import Action
 from audit.services import audit_event
 from portal.errors import DomainError, NotAllowed, Problem, WrongState
 from portal.permissions import can
-from scorecard.figures import decimal_text
+from scorecard.figures import FIGURE_FIELDS, decimal_text
 from scorecard.periods import Period
 from scorecard.services.recording import BATCH_SIZE, reporting_periods
 from submissions import selectors
@@ -87,6 +87,7 @@ def _store_values(submission: Submission, values: Sequence[CleanValue]) -> None:
                 value=v.value,
                 numerator=v.numerator,
                 denominator=v.denominator,
+                variance=v.variance,
                 note=v.note,
                 warnings=_warning_list(v),
             )
@@ -196,7 +197,7 @@ def _differences(
         if old is None:
             added.append({**where, "value": decimal_text(new.value)})
             continue
-        for name in ("value", "numerator", "denominator"):
+        for name in FIGURE_FIELDS:
             if getattr(old, name) != getattr(new, name):
                 changed.append(
                     {

@@ -7,8 +7,8 @@ the whole submission; warnings are allowed but need a note before the return is 
 
 Everything the checks need (measures, areas, periods, current approved values and recent history)
 is loaded once per call, so the number of queries does not grow with the number of rows. The
-warnings' rules are in `submissions.warnings`; the checks stay together here (about 500 lines) on
-purpose, as one checker whose parts share what it has loaded, so no channel can skip a part.
+warnings' rules are in `submissions.warnings`; the checks stay together here (about 550 lines)
+on purpose, as one checker whose parts share what it has loaded, so no channel can skip a part.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from portal.permissions import can
 from scorecard import figures
-from scorecard.compute import ValueKind, rate_multiplier
 from scorecard.figures import (
     MAX_MAGNITUDE,
     FigureError,
@@ -36,6 +35,7 @@ from scorecard.figures import (
     uk_date,
     uk_number,
 )
+from scorecard.methods import RATIO_KINDS, ValueKind
 from scorecard.models import Area, AreaKind, DataPoint, Measure
 from scorecard.periods import (
     PERIOD_TYPE_LABELS,
@@ -47,8 +47,18 @@ from scorecard.periods import (
 )
 from submissions.warnings import HISTORY_PERIODS, figure_warnings
 
-#: The long format's columns, in the contract's order.
-FIELDS: tuple[str, ...] = ("measure", "period", "area", "value", "numerator", "denominator", "note")
+#: The long format's columns, in the contract's order; `variance` (a directly standardised
+#: rate's, for Dobson's interval) is optional and comes last.
+FIELDS: tuple[str, ...] = (
+    "measure",
+    "period",
+    "area",
+    "value",
+    "numerator",
+    "denominator",
+    "note",
+    "variance",
+)
 #: Columns a file must have; the others may be left out and then count as blank.
 REQUIRED_COLUMNS: tuple[str, ...] = ("measure", "period", "value")
 
@@ -96,6 +106,7 @@ class CleanValue:
     numerator: Decimal | None
     denominator: Decimal | None
     note: str
+    variance: Decimal | None = None
     #: The current approved figure for the same measure, area and period, if there is one.
     approved: DataPoint | None = None
     #: The latest approved figure for an earlier period, to show beside the new one.
@@ -208,6 +219,7 @@ class _Parsed:
     value: Decimal | None = None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    variance: Decimal | None = None
     note: str = ""
     failed: bool = False
 
@@ -231,6 +243,7 @@ class _Checker:
         parsed.area = self._area(raw)
         parsed.period = self._period(raw, parsed.measure)
         parsed.value, parsed.numerator, parsed.denominator = self._figures(raw, parsed.measure)
+        parsed.variance = self._variance(raw, parsed.measure, parsed.numerator)
         parsed.note = cell_text(raw.get("note"))
         parsed.failed = len(self.issues) > before
         return parsed
@@ -346,27 +359,59 @@ class _Checker:
             self._check_ratio(row, measure, value, numerator, denominator)
         return value, numerator, denominator
 
+    def _variance(
+        self, raw: RawRow, measure: Measure | None, numerator: Decimal | None
+    ) -> Decimal | None:
+        """A directly standardised rate's variance: with its event count (the numerator) it
+        gives the rate's confidence interval by Dobson's method; other measures have none."""
+        variance, problem = _number(raw.get("variance"), "variance")
+        if problem:
+            self.error(raw.row, "variance", problem)
+            return None
+        if variance is None or measure is None:
+            return variance
+        if measure.kind is not ValueKind.DSR:
+            self.error(
+                raw.row,
+                "variance",
+                f"Measure {measure.number} is not a directly standardised rate: leave the "
+                "variance blank.",
+            )
+        elif variance < 0:
+            self.error(raw.row, "variance", "The variance cannot be negative.")
+        elif numerator is None and not self._has_error(raw.row, "numerator"):
+            self.error(
+                raw.row,
+                "numerator",
+                "Give the number of events as the numerator (and the population as the "
+                "denominator) with the variance.",
+            )
+        return variance
+
     def _has_error(self, row: int, name: str) -> bool:
         return any(i.row == row and i.field == name for i in self.issues)
 
     def _check_kind(self, row: int, measure: Measure, value: Decimal) -> None:
         kind = measure.kind
-        if kind in (ValueKind.COUNT, ValueKind.VOLUME, ValueKind.RATE) and value < 0:
-            self.error(row, "value", f"A {kind.value} cannot be negative: {uk_number(value)}.")
+        if kind in (ValueKind.COUNT, ValueKind.VOLUME, *RATIO_KINDS) and value < 0:
+            self.error(row, "value", f"A {kind.noun} cannot be negative: {uk_number(value)}.")
         elif kind is ValueKind.COUNT and value != value.to_integral_value():
             message = (
                 f"Measure {measure.number} is a count: {uk_number(value)} is not a whole number."
             )
             self.error(row, "value", message)
-        elif kind is ValueKind.PERCENTAGE and not 0 <= value <= 100:
-            message = f"A percentage must be between 0 and 100, not {uk_number(value)}."
+        elif kind is ValueKind.PERCENTAGE and value > (measure.multiplier or 100):
+            top = uk_number(measure.multiplier or 100)
+            message = f"A proportion per {top} must be between 0 and {top}, not {uk_number(value)}."
             self.error(row, "value", message)
 
     def _check_ratio(
         self, row: int, measure: Measure, value: Decimal, numerator: Decimal, denominator: Decimal
     ) -> None:
+        """The numerator is a part of the denominator (events among people) and the value follows
+        from them at the measure's multiplier; a standardised rate does not, being weighted."""
         kind = measure.kind
-        if kind in (ValueKind.PERCENTAGE, ValueKind.RATE) and numerator > denominator:
+        if kind in RATIO_KINDS and numerator > denominator:
             self.error(
                 row,
                 "numerator",
@@ -374,13 +419,10 @@ class _Checker:
                 f"({uk_number(denominator)}).",
             )
             return
-        if kind is ValueKind.PERCENTAGE:
-            multiplier, how = Decimal(100), " × 100"
-        elif kind is ValueKind.RATE:
-            found = rate_multiplier(measure.unit)
-            if found is None:
+        if kind in (ValueKind.PERCENTAGE, ValueKind.RATE):
+            if measure.multiplier is None:
                 return
-            multiplier, how = found, f" × {uk_number(found)}"
+            multiplier, how = Decimal(measure.multiplier), f" × {uk_number(measure.multiplier)}"
         elif kind in (ValueKind.AVERAGE, ValueKind.OTHER):
             multiplier, how = Decimal(1), ""
         else:
@@ -445,9 +487,16 @@ def validate_rows(
             value=item.value,
             numerator=item.numerator,
             denominator=item.denominator,
+            variance=item.variance,
             note=item.note,
         )
-        clean.warnings = figure_warnings(clean.measure, clean.value, history.fill(clean))
+        clean.warnings = figure_warnings(
+            clean.measure,
+            clean.value,
+            history.fill(clean),
+            numerator=clean.numerator,
+            local=clean.area.kind == AreaKind.LOCAL,
+        )
         for message in clean.warnings:
             checker.issues.append(Issue(clean.row, "value", message, "warning"))
         if require_notes and clean.warnings and not clean.note:

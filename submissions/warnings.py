@@ -4,8 +4,8 @@ is asked to check and explain in a note before submitting, and an approver sees 
 import statistics
 from decimal import Decimal
 
-from scorecard.compute import ValueKind
 from scorecard.figures import uk_number
+from scorecard.methods import RATIO_KINDS, ValueKind
 from scorecard.models import Measure
 from scorecard.periods import Period
 
@@ -15,26 +15,47 @@ MIN_HISTORY_FOR_Z = 4
 Z_LIMIT = 3.5
 #: With too little history for the z-score, a change of more than this fraction is flagged.
 SHORT_HISTORY_CHANGE = Decimal("0.5")
-#: Counts this small might identify people once published.
-SMALL_COUNTS = (Decimal(1), Decimal(4))
 
 
 def figure_warnings(
-    measure: Measure, value: Decimal, history: list[tuple[Period, Decimal]]
+    measure: Measure,
+    value: Decimal,
+    history: list[tuple[Period, Decimal]],
+    *,
+    numerator: Decimal | None = None,
+    local: bool = True,
 ) -> list[str]:
     """What a data lead is asked to check (and explain in a note) about a figure, given the
-    measure's approved figures for the periods before it, oldest first."""
-    warnings = []
-    outlier = _outlier(measure, value, history)
-    if outlier:
-        warnings.append(outlier)
-    low, high = SMALL_COUNTS
-    if measure.kind is ValueKind.COUNT and low <= value <= high:
-        warnings.append(
+    measure's approved figures for the periods before it, oldest first; `local` says whether it
+    is the local area's figure (the one the board sees) rather than England's."""
+    found = [_outlier(measure, value, history), _small_numbers(measure, value, numerator, local)]
+    return [warning for warning in found if warning]
+
+
+def _small_numbers(
+    measure: Measure, value: Decimal, numerator: Decimal | None, local: bool
+) -> str | None:
+    """A count, or the numerator of a percentage or rate, of at least 1 and below the measure's
+    small-number threshold might identify people. A local percentage or rate on it is
+    suppressed from the board's views (scorecard.methods.is_small_number) unless the measure
+    is publishable."""
+    threshold = measure.small_number_threshold
+    if measure.kind is ValueKind.COUNT and 1 <= value < threshold:
+        return (
             f"A count of {uk_number(value)} is small enough that it might identify people: "
             "check it can be published, and add a note."
         )
-    return warnings
+    if measure.kind not in RATIO_KINDS or numerator is None or not 1 <= numerator < threshold:
+        return None
+    shown = (
+        "it will be published, as the measure allows"
+        if measure.publish_small_numbers or not local
+        else "the board will see it as 'Suppressed (small numbers)'"
+    )
+    return (
+        f"The numerator {uk_number(numerator)} is fewer than {threshold}: a figure on so few "
+        f"events might identify people, and {shown}. Check it, and add a note."
+    )
 
 
 def _outlier(measure: Measure, value: Decimal, history: list[tuple[Period, Decimal]]) -> str | None:

@@ -1,6 +1,7 @@
 """The demo the repository carries: the May-2024 Southampton scorecard (as published), the
-contract's organisations and accounts, the catalogue choices an admin would make, and, on
-request, synthetic history that makes the demo look alive at today's date.
+contract's organisations and accounts, the catalogue choices an admin would make (each
+measure's method and polarity), and, on request, synthetic history that makes the demo look
+alive at today's date.
 
 `load_demo` and `make run` call `demo_load`; the tests read the same files, so a clone of the
 repository alone has everything it needs.
@@ -12,19 +13,32 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from accounts.services import demo_accounts
-from scorecard.compute import Polarity
 from scorecard.layout import read_document
+from scorecard.methods import guess_method
 from scorecard.models import Measure
 from scorecard.services.importing import measures_assign_by_source, scorecard_import
+from scorecard.services.recomputing import scorecard_recompute
 
 DEMO_DIR = Path(__file__).resolve().parent
 #: The published May-2024 edition, exactly as it came out.
 DEMO_SCORECARD = DEMO_DIR / "southampton-rdhp-scorecard-2024-05.tsv"
-#: Which way is better for the reference's measures, by measure name.
-DEMO_POLARITY = DEMO_DIR / "polarity.csv"
+#: Each reference measure's method and polarity, by number (and name, to be sure), with why.
+DEMO_CATALOGUE = DEMO_DIR / "catalogue.csv"
+#: The catalogue's method fields, as the file names them.
+CATALOGUE_COLUMNS = (
+    "value_kind",
+    "multiplier",
+    "comparable_with_england",
+    "comparison_method",
+    "confidence_level",
+    "polarity",
+    "small_number_threshold",
+    "publish_small_numbers",
+)
 #: When the reference's measures are due where it is not the default, by measure number.
 DEMO_RELEASE = DEMO_DIR / "release.csv"
 
@@ -35,7 +49,7 @@ class DemoSummary:
     users: int
     measures: int
     measures_assigned: int
-    polarities_set: int
+    methods_set: int
     schedules_set: int
     synthetic_values: int
 
@@ -51,7 +65,7 @@ def demo_load(password: str, *, history: bool = False, today: date | None = None
     organisations, users = demo_accounts(password)
     scorecard_import(read_document(DEMO_SCORECARD))
     assigned = measures_assign_by_source()
-    polarities = demo_polarities()
+    methods = demo_catalogue()
     today = today or timezone.localdate()
     schedules = demo_release_schedules(today)
     synthetic = 0
@@ -64,21 +78,61 @@ def demo_load(password: str, *, history: bool = False, today: date | None = None
         users,
         Measure.objects.count(),
         assigned,
-        polarities,
+        methods,
         schedules,
         synthetic,
     )
 
 
-def demo_polarities() -> int:
-    """Set the demo polarities on measures still without a judgement (never overriding one)."""
-    with DEMO_POLARITY.open(encoding="utf-8", newline="") as file:
-        wanted = {row["measure"]: row["polarity"] for row in csv.DictReader(file)}
-    measures = list(Measure.objects.filter(name__in=wanted, polarity=Polarity.NO_JUDGEMENT.value))
-    for measure in measures:
-        measure.polarity = wanted[measure.name]
-    Measure.objects.bulk_update(measures, ["polarity"])
-    return len(measures)
+def demo_catalogue() -> int:
+    """Set each reference measure's method and polarity from the demo catalogue, field by field
+    where the measure still has what an import gives a new measure (the guess from its unit, the
+    model's defaults), so an admin's choice is never overridden; recompute the measures changed
+    and return how many they are."""
+    with DEMO_CATALOGUE.open(encoding="utf-8", newline="") as file:
+        wanted = {int(row["number"]): row for row in csv.DictReader(file)}
+    changed = []
+    for measure in Measure.objects.filter(number__in=wanted):
+        row = wanted[measure.number]
+        if row["measure"] != measure.name:
+            continue  # another catalogue numbered the same way: not the reference's measure
+        fresh = _fresh_method(measure.unit)
+        fields = []
+        for name in CATALOGUE_COLUMNS:
+            value = _read(name, row[name])
+            if getattr(measure, name) == fresh[name] != value:
+                setattr(measure, name, value)
+                fields.append(name)
+        if fields:
+            measure.save(update_fields=fields)
+            changed.append(measure.pk)
+    scorecard_recompute(changed)
+    return len(changed)
+
+
+def _fresh_method(unit: str) -> dict[str, object]:
+    """The method fields of a measure an import has just created from a row with this unit."""
+    guess = guess_method(unit)
+    fresh: dict[str, object] = {}
+    for name in CATALOGUE_COLUMNS:
+        field = Measure._meta.get_field(name)
+        assert isinstance(field, Field)
+        fresh[name] = field.get_default()
+    fresh.update(
+        value_kind=guess.kind.value,
+        multiplier=guess.multiplier,
+        comparable_with_england=guess.comparable,
+    )
+    return fresh
+
+
+def _read(name: str, text: str) -> object:
+    """A catalogue cell as the model field holds it."""
+    if name in ("comparable_with_england", "publish_small_numbers"):
+        return text == "yes"
+    if name in ("multiplier", "small_number_threshold"):
+        return int(text) if text else None
+    return text
 
 
 def demo_release_schedules(today: date) -> int:

@@ -3,9 +3,11 @@
 The published May-2024 scorecard holds one period per measure, ending in 2023/24. Built from
 each measure's latest published value, this adds a back series (years before it) and the
 periods since, up to the one before the latest ended period, which is left for the data leads
-to enter. Figures move by a seeded random walk of plausible size, in the measure's own kind:
-whole counts, percentages with numerators and denominators, rates from event counts in a
-population. They are recorded as approved data points whose origin says they are synthetic
+to enter. Figures move by a seeded random walk of plausible size, in the measure's own kind
+and at its multiplier as the catalogue states them: whole counts, percentages with numerators
+and denominators, crude rates from event counts in a population, directly standardised rates
+with their event count and variance (so that they can be tested like real submissions). They
+are recorded as approved data points whose origin says they are synthetic
 (`DataPoint.SYNTHETIC_ORIGIN`), so the pages can say so, approved around their due dates (the
 demo's returns tracker then shows some late); a period the reference already holds is never
 touched, and frozen editions never change.
@@ -15,14 +17,15 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from collection.due import Schedule
-from scorecard.compute import ValueKind, rate_multiplier
 from scorecard.figures import at_precision
+from scorecard.methods import ValueKind
 from scorecard.models import Area, AreaKind, DataPoint, Measure
 from scorecard.periods import Period, PeriodType, latest_ended
 from scorecard.services.recomputing import scorecard_recompute
@@ -43,6 +46,9 @@ SPREAD = {AreaKind.LOCAL: 0.07, AreaKind.ENGLAND: 0.02}
 POPULATION = {AreaKind.LOCAL: 253_000, AreaKind.ENGLAND: 57_100_000}
 #: People counted in a local percentage's denominator (England's is a hundred times more).
 PERCENT_BASE = (150, 900)
+#: A standardised rate's variance relative to a crude rate's (its value² / events): weighting
+#: to the standard population widens the interval a little; seeded per period within this range.
+DSR_DESIGN_EFFECT = (1.05, 1.4)
 
 
 def synthetic_history(today: date) -> int:
@@ -54,7 +60,7 @@ def synthetic_history(today: date) -> int:
     held: dict[tuple[int, int], dict[Period, DataPoint]] = defaultdict(dict)
     for point in DataPoint.objects.filter(is_current=True).select_related("period"):
         held[(point.measure_id, point.area_id)][point.period.period] = point
-    planned: list[tuple[Measure, Area, Period, Decimal, Decimal | None, Decimal | None]] = []
+    planned: list[tuple[Measure, Area, Period, Figures]] = []
     for measure in Measure.objects.filter(active=True).order_by("number"):
         local = held.get((measure.pk, areas[AreaKind.LOCAL].pk))
         if not local:
@@ -68,26 +74,32 @@ def synthetic_history(today: date) -> int:
                 continue
             for period, figures in _walk(measure, kind, anchor, anchor_period, today, rng):
                 if period not in series:
-                    planned.append((measure, area, period, *figures))
-    periods = reporting_periods(p for _, _, p, *_ in planned)
+                    planned.append((measure, area, period, figures))
+    periods = reporting_periods(p for _, _, p, _ in planned)
     entries = [
         ValueEntry(
             measure.pk,
             area.pk,
             periods[period].pk,
-            value,
-            numerator,
-            denominator,
+            figures.value,
+            figures.numerator,
+            figures.denominator,
+            variance=figures.variance,
             approved_at=_approved_at(measure, period, today),
         )
-        for measure, area, period, value, numerator, denominator in planned
+        for measure, area, period, figures in planned
     ]
     recorded = record_values(entries, origin=DataPoint.SYNTHETIC_ORIGIN)
     scorecard_recompute()
     return sum(1 for r in recorded if r.point is not None)
 
 
-Figures = tuple[Decimal, Decimal | None, Decimal | None]
+@dataclass(frozen=True)
+class Figures:
+    value: Decimal
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    variance: Decimal | None = None
 
 
 def _walk(
@@ -128,21 +140,32 @@ def _next_value(measure: Measure, kind: str, value: float, rng: random.Random) -
 
 def _figures(measure: Measure, kind: str, value: float, rng: random.Random) -> Figures:
     """The figure as a data lead would submit it: with its numerator and denominator where the
-    measure is a percentage or a rate, the value then following from them exactly."""
-    places = measure.decimal_places
-    if measure.kind is ValueKind.PERCENTAGE:
+    measure is a percentage or a rate (at the measure's multiplier), the value then following
+    from them exactly; a standardised rate with its event count and variance."""
+    places, multiplier = measure.decimal_places, measure.multiplier
+    if measure.kind is ValueKind.PERCENTAGE and multiplier:
         base = rng.randint(*PERCENT_BASE) * (100 if kind == AreaKind.ENGLAND else 1)
-        numerator = Decimal(round(value / 100 * base))
+        numerator = Decimal(round(value / multiplier * base))
         denominator = Decimal(base)
-        return at_precision(numerator / denominator * 100, places), numerator, denominator
-    multiplier = rate_multiplier(measure.unit)
-    if measure.kind is ValueKind.RATE and multiplier is not None:
+        return Figures(
+            at_precision(numerator / denominator * multiplier, places), numerator, denominator
+        )
+    if measure.kind in (ValueKind.RATE, ValueKind.DSR) and multiplier:
         population = Decimal(POPULATION[AreaKind(kind)])
-        numerator = Decimal(round(Decimal(str(value)) * population / multiplier))
-        return at_precision(numerator / population * multiplier, places), numerator, population
+        events = Decimal(round(Decimal(str(value)) * population / multiplier))
+        if measure.kind is ValueKind.RATE:
+            return Figures(
+                at_precision(events / population * multiplier, places), events, population
+            )
+        rate = at_precision(Decimal(str(value)), places)
+        if not events:
+            return Figures(rate, events, population)
+        # Var(DSR) is about rate² / events for a crude rate; weighting adds to it.
+        variance = rate * rate / events * Decimal(str(rng.uniform(*DSR_DESIGN_EFFECT)))
+        return Figures(rate, events, population, at_precision(variance, 6))
     if measure.kind is ValueKind.COUNT:
-        return at_precision(Decimal(round(value)), places), None, None
-    return at_precision(Decimal(str(value)), places), None, None
+        return Figures(at_precision(Decimal(round(value)), places))
+    return Figures(at_precision(Decimal(str(value)), places))
 
 
 #: One synthetic figure in LATE_ONE_IN arrives after its due date, by up to LATE_DAYS days.

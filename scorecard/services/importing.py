@@ -2,7 +2,7 @@
 the edition the document is, all or nothing and idempotent."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from accounts.models import Organisation
 from audit.models import Action
 from audit.services import audit_event
-from scorecard import compute, selectors
+from scorecard import compute, methods, selectors
 from scorecard.figures import json_number
 from scorecard.layout import DocumentRow, ScorecardDocument
 from scorecard.models import (
@@ -159,13 +159,15 @@ def scorecard_import(document: ScorecardDocument, *, by: Any = None) -> ImportRe
             "status_note": row.note,
         }
         if measure is None:
-            kind = compute.infer_value_kind(row.unit)
+            # A first guess from the unit, for an admin to confirm in the catalogue.
+            guess = methods.guess_method(row.unit)
             measure = Measure.objects.create(
                 number=row.number,
                 code=_unique_code(row.measure, row.number, codes),
-                value_kind=kind.value,
+                value_kind=guess.kind.value,
+                multiplier=guess.multiplier,
                 period_type=_period_type_for(row).value,
-                comparable_with_england=compute.is_comparable_kind(kind),
+                comparable_with_england=guess.comparable,
                 decimal_places=row.local_places,
                 organisation=organisation_for_source(row.source, organisations),
                 **document_fields,
@@ -219,7 +221,11 @@ def _edition_from_document(
 ) -> tuple[Edition, bool]:
     rows = [
         edition_row(
-            r,
+            replace(
+                r,
+                polarity=measures[r.number].polarity,
+                **compute.as_published(name, r.compared),  # type: ignore[arg-type]
+            ),
             measures[r.number].pk,
             series=[{"period": r.latest_period, "value": json_number(r.local_value)}]
             if r.latest_period and r.local_value is not None

@@ -11,7 +11,7 @@ from audit.models import Action
 from audit.services import audit_event
 from scorecard import selectors
 from scorecard.layout import DocumentRow
-from scorecard.models import Edition, EditionRow, Measure
+from scorecard.models import VERDICT_FIELDS, Edition, EditionRow, Measure
 from scorecard.periods import edition_name, month_of_name
 from scorecard.services import ScorecardError
 
@@ -78,7 +78,8 @@ def edition_publish(name: str, *, by: Any) -> Edition:
 
 
 def edition_row(row: DocumentRow, measure_id: int | None, *, series: list[Any]) -> EditionRow:
-    """A frozen copy of a scorecard row, as it reads in the published document."""
+    """A frozen copy of a scorecard row, as it reads in the published document, with
+    everything that judged it (polarity, method, confidence level, interval, verdicts)."""
     return EditionRow(
         measure_id=measure_id,
         number=row.number,
@@ -96,4 +97,7 @@ def edition_row(row: DocumentRow, measure_id: int | None, *, series: list[Any]) 
         direction=row.direction,
         compared=row.compared,
         series=series,
+        polarity=row.polarity,
+        confidence_level=row.confidence_level,
+        **{name: getattr(row, name) for name in VERDICT_FIELDS},
     )

@@ -4,15 +4,26 @@ Celery runs this after every approval (`scorecard.tasks`); `recompute_scorecard`
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from scorecard import compute, selectors
-from scorecard.figures import json_number
-from scorecard.models import Area, AreaKind, DataPoint, Measure, ScorecardRow
+from scorecard import compute, methods, selectors
+from scorecard.figures import STORED_QUANTUM, json_number
+from scorecard.models import (
+    VERDICT_FIELDS,
+    Area,
+    AreaKind,
+    DataPoint,
+    EditionRow,
+    Measure,
+    ScorecardRow,
+)
+from scorecard.periods import parse_period
+from scorecard.trends import recent_trend
 
 
 def scorecard_recompute(measure_ids: Iterable[int] | None = None) -> int:
@@ -47,14 +58,14 @@ def scorecard_recompute(measure_ids: Iterable[int] | None = None) -> int:
             .annotate(latest=Max("id"))
         ):
             versions[measure_id] = latest
-        carried = _published_directions(ids)
+        stated = _stated_directions(ids)
         existing = {row.measure_id: row for row in ScorecardRow.objects.filter(measure_id__in=ids)}
         now = timezone.now()
         to_write = []
         for measure in measures:
             local = points.get((measure.pk, area.pk), []) if area else []
             national = points.get((measure.pk, england_area.pk), []) if england_area else []
-            row = compute_row(measure, local, national, carried.get(measure.pk))
+            row = compute_row(measure, local, national, stated.get(measure.pk, []))
             row.data_version = versions.get(measure.pk, 0)
             row.computed_at = now
             if _row_signature(existing.get(measure.pk)) != _row_signature(row):
@@ -63,97 +74,116 @@ def scorecard_recompute(measure_ids: Iterable[int] | None = None) -> int:
             to_write,
             update_conflicts=True,
             unique_fields=["measure"],
-            update_fields=[
-                "latest_period",
-                "local_value",
-                "england_value",
-                "direction",
-                "compared",
-                "series",
-                "synthetic",
-                "data_version",
-                "computed_at",
-            ],
+            update_fields=[*ROW_FIELDS, "computed_at"],
         )
     return len(to_write)
+
+
+#: The fields a recompute writes; a row whose fields all equal the stored ones is not written.
+ROW_FIELDS = [
+    "latest_period",
+    "local_value",
+    "england_value",
+    "direction",
+    "compared",
+    "series",
+    "synthetic",
+    *VERDICT_FIELDS,
+    "data_version",
+]
 
 
 def _row_signature(row: ScorecardRow | None) -> tuple[object, ...] | None:
     if row is None:
         return None
-    return (
-        row.latest_period_id,
-        row.local_value,
-        row.england_value,
-        row.direction,
-        row.compared,
-        row.series,
-        row.synthetic,
-        row.data_version,
+    return tuple(
+        row.latest_period_id if name == "latest_period" else getattr(row, name)
+        for name in ROW_FIELDS
     )
 
 
-def _published_directions(measure_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Each measure's (latest period label, direction) in the most recent edition."""
-    latest = selectors.latest_edition()
-    if latest is None:
-        return {}
-    return {
-        measure_id: (period, direction)
-        for measure_id, period, direction in latest.rows.filter(
-            measure_id__in=measure_ids
-        ).values_list("measure_id", "latest_period", "direction")
-    }
+def _stated_directions(measure_ids: list[int]) -> dict[int, list[compute.StatedDirection]]:
+    """The directions imported editions stated, per measure, newest edition first (Edition's
+    own order)."""
+    stated: dict[int, list[compute.StatedDirection]] = defaultdict(list)
+    rows = (
+        EditionRow.objects.filter(measure_id__in=measure_ids, method=compute.AS_PUBLISHED)
+        .exclude(latest_period="")
+        .select_related("edition")
+        .order_by("-edition__edition_date", "-edition__published_at")
+    )
+    for row in rows:
+        assert row.measure_id is not None
+        stated[row.measure_id].append(
+            compute.StatedDirection(
+                row.edition.name,
+                parse_period(row.latest_period),
+                row.local_value,
+                compute.Direction(row.direction),
+            )
+        )
+    return stated
+
+
+def stored_limit(limit: float | None) -> Decimal | None:
+    """An interval's limit at the stored precision."""
+    if limit is None:
+        return None
+    return Decimal(repr(limit)).quantize(STORED_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def compute_row(
     measure: Measure,
     local: list[DataPoint],
     national: list[DataPoint],
-    published: tuple[str, str] | None,
+    stated: Sequence[compute.StatedDirection] = (),
 ) -> ScorecardRow:
-    """A measure's live row from its current local and England data points, oldest first.
+    """A measure's live row from its current local and England data points, oldest first, by
+    the measure's method (scorecard.compute, scorecard.trends).
 
-    With a single local period that is the latest period of the most recent edition, that
-    edition's published direction carries forward: an imported scorecard keeps its arrows until
-    new data arrives.
+    A local figure on small numbers is left out of the row and its series unless the measure is
+    publishable; `stated` are the directions imported editions stated, kept for the very period
+    and value they were stated for when the period before is not held.
     """
-    places = measure.decimal_places
-    series = [{"period": p.period.label, "value": json_number(p.value)} for p in local]
-    if not local:
-        return ScorecardRow(
-            measure=measure,
-            latest_period=None,
-            direction=compute.Direction.UNKNOWN.value,
-            compared=compute.Comparison.NOT_COMPARABLE.value,
-            series=[],
-        )
-    latest = local[-1]
-    england_point = next((p for p in national if p.period_id == latest.period_id), None)
-    england_value = england_point.value if england_point else None
-    if len(local) >= 2:
-        direction = compute.direction_of_travel(latest.value, local[-2].value, places).value
-    elif published and published[0] == latest.period.label:
-        direction = published[1]
-    else:
-        direction = compute.Direction.UNKNOWN.value
-    compared = compute.compare_with_england(
-        latest.value,
-        england_value,
-        kind=measure.kind,
-        places=places,
-        comparable=measure.comparable_with_england,
-        numerator=latest.numerator,
-        denominator=latest.denominator,
-    ).value
+    method = measure.method
+    observations = [p.observation for p in local]
+    hidden = [o.period for o in observations if methods.is_small_number(method, o)]
+    series = [
+        {"period": o.period.label, "value": None if o.period in hidden else json_number(o.value)}
+        for o in observations
+    ]
+    latest = observations[-1] if observations else None
+    england_point = (
+        next((p for p in national if p.period_id == local[-1].period_id), None) if local else None
+    )
+    verdict = compute.compare_with_england(
+        method,
+        latest,
+        england_point.value if england_point else None,
+        england_period=national[-1].period.period if national else None,
+    )
+    direction, direction_reason = compute.travel(
+        observations, method.places, stated, suppressed=hidden
+    )
+    trend = recent_trend(observations, method)
     used = [*local, *([england_point] if england_point else [])]
     return ScorecardRow(
         measure=measure,
-        latest_period=latest.period,
-        local_value=latest.value,
-        england_value=england_value,
-        direction=direction,
-        compared=compared,
+        latest_period=local[-1].period if local else None,
+        local_value=None if latest is None or verdict.suppressed else latest.value,
+        england_value=england_point.value if england_point else None,
+        direction=direction.value,
+        compared=verdict.compared.value,
         series=series,
         synthetic=any(p.origin == DataPoint.SYNTHETIC_ORIGIN for p in used),
+        method=verdict.method,
+        tested=verdict.tested,
+        ci_lower=stored_limit(verdict.lower),
+        ci_upper=stored_limit(verdict.upper),
+        judgement=compute.judgement(verdict.compared, method.polarity, tested=verdict.tested).value,
+        trend=trend.trend.value,
+        comparison_reason=verdict.reason or "",
+        direction_reason=direction_reason or "",
+        trend_note=trend.note,
+        suppressed=verdict.suppressed,
     )

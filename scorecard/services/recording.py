@@ -59,6 +59,7 @@ class ValueEntry:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     note: str = ""
+    variance: Decimal | None = None
     #: When it was signed off, if not now (the demo's synthetic history has a past).
     approved_at: datetime | None = None
 
@@ -124,6 +125,7 @@ def record_values(
             value=entry.value,
             numerator=entry.numerator,
             denominator=entry.denominator,
+            variance=entry.variance,
             note=entry.note,
             version=previous.version + 1 if previous else 1,
             origin=origin,
@@ -148,12 +150,15 @@ def record_value(
     origin: str,
     numerator: Decimal | None = None,
     denominator: Decimal | None = None,
+    variance: Decimal | None = None,
     note: str = "",
     submitted_by: Any = None,
     approved_by: Any = None,
 ) -> int:
     """Make one figure current (see record_values); 1 when a new version was added, else 0."""
-    entry = ValueEntry(measure.pk, area.pk, period.pk, value, numerator, denominator, note)
+    entry = ValueEntry(
+        measure.pk, area.pk, period.pk, value, numerator, denominator, note, variance
+    )
     (recorded,) = record_values(
         [entry], origin=origin, submitted_by=submitted_by, approved_by=approved_by
     )

@@ -1,4 +1,5 @@
-"""How the scorecard's markers read on a page: arrows, comparisons, better/worse, "changed".
+"""How the scorecard's markers read on a page: arrows, comparisons, intervals, better/worse,
+recent trends, "changed".
 
 `{% load scorecard %}`. The tables use the same functions, so a marker reads the same on the
 scorecard, an edition, a measure's page and the board pack. Every marker carries its meaning in
@@ -13,8 +14,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from scorecard.charts import describe_series, sparkline_svg
-from scorecard.compute import Direction, Judgement
+from scorecard.charts import comparison_strip_svg, describe_series, sparkline_svg
+from scorecard.compute import SUPPRESSED, Direction, Judgement, Trend
+from scorecard.figures import uk_number
 from scorecard.layout import DocumentRow
 
 register = template.Library()
@@ -23,7 +25,7 @@ DIRECTION_TEXT: dict[str, str] = {
     Direction.UP: "Up since the previous period",
     Direction.DOWN: "Down since the previous period",
     Direction.SAME: "No change since the previous period",
-    Direction.UNKNOWN: "No direction: fewer than two periods to compare",
+    Direction.UNKNOWN: "No direction of travel",
 }
 
 COMPARED_TEXT: dict[str, str] = {
@@ -31,15 +33,29 @@ COMPARED_TEXT: dict[str, str] = {
     "Lower": "The local value is lower than England's",
     "Similar": "The local value is similar to England's",
     "Not Comparable": (
-        "Not compared: a count or volume depends on the size of the area, or there is no "
-        "England value for the period"
+        "Not compared: a count or volume depends on the size of the area, there is no England "
+        "value for the period, or the figure is suppressed"
     ),
 }
 
-JUDGEMENT_TEXT: dict[str, str] = {
-    Judgement.BETTER: "Better",
-    Judgement.WORSE: "Worse",
-    Judgement.SIMILAR: "Similar",
+#: The tags of a tested judgement (CSS modifier by word); the others read as plain words.
+JUDGEMENT_CLASSES: dict[str, str] = {
+    Judgement.BETTER: "better",
+    Judgement.WORSE: "worse",
+    Judgement.SIMILAR: "similar",
+}
+
+TREND_TEXT: dict[str, str] = {
+    Trend.INCREASING_BETTER: "A significant rise, and higher is better",
+    Trend.INCREASING_WORSE: "A significant rise, and lower is better",
+    Trend.DECREASING_BETTER: "A significant fall, and lower is better",
+    Trend.DECREASING_WORSE: "A significant fall, and higher is better",
+    Trend.INCREASING: "A significant rise; neither direction is better",
+    Trend.DECREASING: "A significant fall; neither direction is better",
+    Trend.NO_CHANGE: "No significant rise or fall over the latest five periods",
+    Trend.CANNOT: (
+        "Not five consecutive periods with numerators and denominators, or the measure has none"
+    ),
 }
 
 CHANGE_TEXT: dict[str, str] = {
@@ -48,6 +64,8 @@ CHANGE_TEXT: dict[str, str] = {
     "england_value": "England value",
     "direction": "direction",
     "compared": "comparison",
+    "judgement": "better or worse",
+    "trend": "recent trend",
     "added": "new measure",
     "removed": "removed",
 }
@@ -72,11 +90,76 @@ def direction_arrow(direction: str) -> SafeString:
 
 @register.filter
 def judgement_tag(judgement: str) -> SafeString:
-    """A tag saying "Better", "Worse" or "Similar", or "Not judged" in plain text."""
-    text = JUDGEMENT_TEXT.get(judgement)
-    if text is None:
-        return format_html('<span class="app-not-judged">{}</span>', "Not judged")
-    return format_html('<strong class="app-tag app-tag--{}">{}</strong>', judgement, text)
+    """A tag saying "Better", "Worse" or "Similar"; "Not tested" or "Not judged" in plain text."""
+    modifier = JUDGEMENT_CLASSES.get(judgement)
+    if modifier is None:
+        return format_html('<span class="app-not-judged">{}</span>', judgement)
+    return format_html('<strong class="app-tag app-tag--{}">{}</strong>', modifier, judgement)
+
+
+@register.filter
+def sentence(text: str) -> str:
+    """A clause as a sentence: capital first letter, full stop."""
+    text = text.strip()
+    if not text:
+        return ""
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _aside(text: str) -> SafeString:
+    if not text:
+        return SafeString("")
+    return format_html('<span class="app-aside">{}</span>', sentence(text))
+
+
+@register.filter
+def interval_text(row: DocumentRow) -> str:
+    """The local figure's confidence interval in words, one place finer than the figure so a
+    limit never looks equal to England's value when it is not; "" without one."""
+    if row.ci_lower is None or row.ci_upper is None:
+        return ""
+    places = row.local_places + 1
+    level = f"{row.confidence_level}% " if row.confidence_level else ""
+    return f"{level}CI {uk_number(row.ci_lower, places)} to {uk_number(row.ci_upper, places)}"
+
+
+@register.filter
+def local_value_cell(row: DocumentRow) -> SafeString:
+    """The local figure (or "Suppressed (small numbers)") with its interval beneath."""
+    if row.suppressed:
+        return format_html('<span class="app-suppressed">{}</span>', SUPPRESSED)
+    value = uk_number(row.local_value, row.local_places)
+    interval = interval_text(row)
+    if not interval:
+        return format_html("{}", value)
+    return format_html('{}<span class="app-aside">{}</span>', value, interval)
+
+
+@register.filter
+def compared_cell(row: DocumentRow) -> SafeString:
+    """The comparison with England and, when it was tested, the method."""
+    if not row.tested:
+        return format_html("{}", row.compared)
+    return format_html('{}<span class="app-aside">{}</span>', row.compared, row.method)
+
+
+@register.filter
+def judgement_cell(row: DocumentRow) -> SafeString:
+    """Better or worse, and why a row is not tested."""
+    return format_html("{}{}", judgement_tag(row.judgement), _aside(row.comparison_reason))
+
+
+@register.filter
+def direction_cell(row: DocumentRow) -> SafeString:
+    """The arrow, and where there is none (or it was stated by an imported edition) why."""
+    return format_html("{}{}", direction_arrow(row.direction), _aside(row.direction_reason))
+
+
+@register.filter
+def trend_cell(row: DocumentRow) -> SafeString:
+    """The recent trend's words, and why it cannot be calculated."""
+    why = row.trend_note if row.trend == Trend.CANNOT else ""
+    return format_html('<span class="app-trend">{}</span>{}', row.trend, _aside(why))
 
 
 @register.filter
@@ -126,6 +209,29 @@ def sparkline(row: DocumentRow) -> SafeString:
 
 
 @register.simple_tag
+def comparison_strip(row: DocumentRow, area: str) -> SafeString:
+    """The compact view's picture of a row: its figure (and interval) as a share of England's,
+    with the same facts in words as its text alternative; empty where it is not compared."""
+    if row.local_value is None or row.england_value is None or row.compared == "Not Comparable":
+        return SafeString("")
+    local, england = float(row.local_value), float(row.england_value)
+    if england <= 0:
+        return SafeString("")
+    interval = None
+    if row.ci_lower is not None and row.ci_upper is not None:
+        interval = (float(row.ci_lower), float(row.ci_upper))
+    shown = uk_number(row.local_value, row.local_places)
+    limits = f" ({interval_text(row)})" if interval else ""
+    share = uk_number(Decimal(repr(local / england * 100)), 0)
+    tested = "" if row.tested else ", not tested"
+    title = (
+        f"{area} {shown}{limits} is {share}% of England's "
+        f"{uk_number(row.england_value, row.england_places)}{tested}"
+    )
+    return comparison_strip_svg(local, england, interval, judgement=row.judgement, title=title)
+
+
+@register.simple_tag
 def key_items() -> list[tuple[str, str]]:
     """The arrows and their meanings, for the key on the scorecard and the board pack."""
     return list(DIRECTION_TEXT.items())
@@ -134,3 +240,8 @@ def key_items() -> list[tuple[str, str]]:
 @register.simple_tag
 def comparison_items() -> list[tuple[str, str]]:
     return list(COMPARED_TEXT.items())
+
+
+@register.simple_tag
+def trend_items() -> list[tuple[str, str]]:
+    return list(TREND_TEXT.items())

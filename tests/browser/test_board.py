@@ -117,3 +117,26 @@ def test_board_member_reads_the_edition_what_changed_and_prints_the_board_pack(
     expect(page.get_by_role("navigation", name="Menu")).to_be_hidden()
     save_screenshot(page, "board-pack-print")
     page.pdf(path=screenshots_dir() / "board-pack.pdf", prefer_css_page_size=True)
+
+
+def test_board_member_reads_each_measure_against_england_in_the_compact_view(
+    page: Page, sign_in, approved_november
+):
+    sign_in(page, "board", check=False)
+    page.get_by_label("Source").select_option("Home Office")
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("link", name="Compact: each measure against England").click()
+    expect(page).to_have_url(re.compile(r"/scorecard/\?source=Home\+Office&view=compact$"))
+    table = page.get_by_role("table", name="Each measure against England")
+    expect(table.get_by_role("row")).to_have_count(4)  # header and measures 4, 5, 6
+    row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=re.compile("^4")))
+    expect(row.get_by_role("img")).to_have_accessible_name(
+        "Southampton 4.9 is 163% of England's 3.0, not tested"
+    )
+    expect(row).to_contain_text("Not tested")
+    check_accessibility(page, "scorecard-compact")
+    page.set_viewport_size({"width": 375, "height": 800})
+    check_accessibility(page, "scorecard-compact-375")
+    # Back to the full table with the filter kept, without JavaScript doing anything.
+    page.get_by_role("link", name="Full table").click()
+    expect(page).to_have_url(re.compile(r"/scorecard/\?source=Home\+Office$"))

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from scorecard.compute import ValueKind, rate_multiplier
 from scorecard.demo import DEMO_SCORECARD, demo_load
 from scorecard.figures import at_precision
+from scorecard.methods import ValueKind
 from scorecard.models import DataPoint, Edition, Measure, ScorecardRow
 from scorecard.periods import Period
 from submissions.selectors import period_choices
@@ -85,17 +85,39 @@ def test_synthetic_figures_follow_from_their_numerators_and_denominators():
         measure = point.measure
         places = measure.decimal_places
         kinds.add(measure.kind)
-        if measure.kind is ValueKind.PERCENTAGE:
-            expected = point.numerator / point.denominator * 100
+        # The measure's multiplier as the catalogue states it, never its unit's text.
+        if measure.kind in (ValueKind.PERCENTAGE, ValueKind.RATE):
+            expected = point.numerator / point.denominator * measure.multiplier
             assert point.value == at_precision(expected, places), point
-        elif measure.kind is ValueKind.RATE and rate_multiplier(measure.unit):
-            multiplier = rate_multiplier(measure.unit)
-            assert point.value == at_precision(
-                point.numerator / point.denominator * multiplier, places
-            )
+        elif measure.kind is ValueKind.DSR:
+            # A standardised rate comes with its events and variance, for Dobson's interval.
+            assert point.numerator is not None and point.variance is not None, point
+            assert point.variance > 0
         elif measure.kind is ValueKind.COUNT:
             assert point.value == point.value.to_integral_value() and point.value >= 0
-    assert {ValueKind.PERCENTAGE, ValueKind.RATE, ValueKind.COUNT} <= kinds
+    assert {ValueKind.PERCENTAGE, ValueKind.RATE, ValueKind.DSR, ValueKind.COUNT} <= kinds
+    # Measure 31 (continuity of care) is a percentage although its unit says "per 1,000".
+    continuity = points.filter(measure__number=31, area__kind="local").first()
+    assert continuity.value == at_precision(continuity.numerator / continuity.denominator * 100, 1)
+
+
+def test_the_demo_history_shows_tested_verdicts_and_recent_trends():
+    demo_load("a-password", history=True, today=TODAY)
+
+    rows = {r.measure.number: r for r in ScorecardRow.objects.select_related("measure")}
+    tested = {n for n, r in rows.items() if r.tested}
+    # Every proportion and rate compared by interval, with synthetic inputs in its latest period.
+    assert {4, 5, 6, 16, 17, 18, 19, 20, 27, 28, 30, 31, 36, 37} <= tested
+    assert rows[20].method == "Dobson 95%"
+    assert {rows[n].method for n in (4, 5, 6)} == {"Byar 95%"}
+    assert {r.judgement for r in rows.values() if r.tested} >= {"Better", "Worse", "Similar"}
+    # Quarterly measures hold five synthetic consecutive quarters: their trends are tested.
+    assert all(rows[n].trend != "Cannot be calculated" for n in (16, 17, 18, 19, 27, 28, 31))
+    # Unmet need stays on the values; counts are never compared.
+    assert {rows[n].method for n in (12, 13, 14, 15)} == {"values only"}
+    assert rows[1].method == "not compared"
+    # Annual measures' five latest periods include the published year, which has no numerator.
+    assert rows[4].trend_note == "there is no numerator and denominator for 2022/23"
 
 
 def test_pages_say_which_figures_are_synthetic(settings):

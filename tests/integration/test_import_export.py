@@ -87,12 +87,28 @@ def test_json_export_follows_the_contract_shape(document):
         "direction",
         "compared",
         "series",
+        "method",
+        "tested",
+        "ci_lower",
+        "ci_upper",
+        "judgement",
+        "trend",
+        "reason",
     }
     for row in data["rows"]:
         assert set(row) == expected_keys
         assert row["direction"] in {"↑", "↓", "↔", "×"}
         assert row["compared"] in {"Higher", "Lower", "Similar", "Not Comparable"}
         assert row["local_value"] is None or isinstance(row["local_value"], int | float)
+        # An imported edition was judged by the document itself: as published, untested.
+        assert (row["method"], row["tested"], row["ci_lower"], row["ci_upper"]) == (
+            "as published",
+            False,
+            None,
+            None,
+        )
+        assert (row["judgement"], row["trend"]) == ("Not tested", "Cannot be calculated")
+        assert row["reason"]
     reference = {r["number"]: r for r in rows_from_file(path)}
     for row in data["rows"]:
         original = reference[row["number"]]

@@ -125,15 +125,33 @@ def test_the_accessibility_statement_is_public(client):
 
 
 @pytest.mark.django_db
-def test_load_demo_gives_the_reference_measures_a_polarity_without_overriding_an_admin(
+def test_load_demo_gives_the_reference_measures_their_method_without_overriding_an_admin(
     settings, reference_path
 ):
     settings.DEBUG = True
     call_command("import_scorecard", str(reference_path), stdout=io.StringIO())
-    Measure.objects.filter(number=20).update(polarity="higher_is_better")  # an admin's choice
+    # An admin's choices, made before the demo catalogue is applied.
+    Measure.objects.filter(number=20).update(polarity="higher_is_better")
+    Measure.objects.filter(number=4).update(confidence_level="99.8")
     call_command("load_demo", stdout=io.StringIO())
-    polarity = dict(Measure.objects.values_list("number", "polarity"))
-    assert polarity[12] == "lower_is_better"
-    assert polarity[16] == "higher_is_better"
-    assert polarity[20] == "higher_is_better"
-    assert polarity[1] == "no_judgement"
+    call_command("load_demo", stdout=io.StringIO())  # idempotent
+    measures = {
+        m.number: m
+        for m in Measure.objects.only(
+            "number", "polarity", "value_kind", "multiplier", "comparison_method",
+            "confidence_level", "comparable_with_england",
+        )
+    }  # fmt: skip
+    assert measures[12].polarity == "lower_is_better"
+    assert measures[16].polarity == "higher_is_better"
+    assert measures[20].polarity == "higher_is_better"  # the admin's
+    assert measures[1].polarity == "no_judgement"
+    # Measure 31's unit says "rate per 1,000"; it is a percentage of prison leavers.
+    assert (measures[31].value_kind, measures[31].multiplier) == ("percentage", 100)
+    # Deaths from drug use: directly standardised, per 100,000.
+    assert (measures[20].value_kind, measures[20].multiplier) == ("dsr", 100_000)
+    # Unmet need: the denominator is an estimate, so the values only.
+    assert measures[12].comparison_method == "values"
+    # Average caseloads: means, with no national figure.
+    assert (measures[22].value_kind, measures[22].comparable_with_england) == ("average", False)
+    assert measures[4].confidence_level == "99.8"  # the admin's

@@ -1,5 +1,6 @@
-"""Charts: the measure page's chart (round axis values, gaps, escaping, nothing drawn without
-data) and the scorecard's sparklines with their text alternatives."""
+"""Charts: the measure page's chart (round axis values, gaps, interval whiskers, escaping, nothing
+drawn without data), the compact view's strips and the scorecard's sparklines with their text
+alternatives."""
 
 import re
 from decimal import Decimal
@@ -8,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorecard.charts import ChartLine, describe_series, nice_ticks, series_chart, sparkline_svg
+from scorecard.charts import (
+    ChartLine,
+    comparison_strip_svg,
+    describe_series,
+    nice_ticks,
+    series_chart,
+    sparkline_svg,
+)
 
 D = Decimal
 PROPERTY = settings(database=None, deadline=None, max_examples=200)
@@ -82,6 +90,70 @@ def test_text_is_escaped():
 def test_every_line_needs_one_value_per_period():
     with pytest.raises(ValueError, match="one value per period"):
         _chart(["1", "2"], ["1", "2", "3"])
+
+
+def test_intervals_are_whiskers_and_stretch_the_axis():
+    # The plot spans y = 48..272 (TOP 48, height 320 - 48 - 48); with a 7.0 upper limit the
+    # axis runs 0..8 (round ticks), so 7.0 sits at 48 + (8 - 7) / 8 * 224 = 76 and 3.0 at
+    # 48 + (8 - 3) / 8 * 224 = 188; the whisker runs from the lower limit up, capped at both.
+    svg = series_chart(
+        ["2022/23", "2023/24"],
+        [
+            ChartLine(
+                "Southampton",
+                [D("4.9"), D("5.3")],
+                "#1d70b8",
+                "circle",
+                intervals=[None, (3.0, 7.0)],
+            )
+        ],
+        title="t",
+        description="d",
+        unit="u",
+        places=1,
+    )
+    (whisker,) = re.findall(r'<path d="([^"]+)" stroke="#1d70b8"', svg)
+    assert whisker == "M680 188V76M675 188H685M675 76H685"
+    assert ">8</text>" in svg
+
+
+def test_a_missing_period_is_a_shaded_band_named_for_it():
+    svg = series_chart(
+        ["2021/22", "2022/23", "2023/24"],
+        [ChartLine("Southampton", [D("4.1"), None, D("4.9")], "#1d70b8", "circle")],
+        title="t",
+        description="d",
+        unit="u",
+        places=1,
+        gaps=[1],
+    )
+    # Periods at x = 76, 378, 680: the band is the middle period's width around 378.
+    assert '<rect x="227" y="48" width="302" height="224" fill="#f3f2f1">' in svg
+    assert "<title>No figure for 2022/23</title>" in svg
+
+
+def test_the_strip_places_a_figure_as_a_share_of_england():
+    # 220 wide, padded 8: 0% at x = 8, England (100%) at 110, 200% at 212. 46.4 against 36.1 is
+    # 128.5%: 8 + 1.2853 / 2 * 204 = 139.1; its interval 42.07..50.78 is 116.5%..140.7% of
+    # England, x = 8 + 1.1654 / 2 * 204 = 126.9 to 8 + 1.4066 / 2 * 204 = 151.5.
+    svg = comparison_strip_svg(
+        46.4, 36.1, (42.07, 50.78), judgement="Better", title="Southampton <46.4>"
+    )
+    assert 'role="img"><title>Southampton &lt;46.4&gt;</title>' in svg
+    assert '<line x1="110" x2="110" y1="2" y2="26" stroke="currentColor" stroke-width="2"/>' in svg
+    assert '<circle cx="139.1" cy="14" r="5" fill="#00703c"' in svg
+    assert 'd="M126.9 14H151.5' in svg
+
+
+def test_the_strip_marks_a_figure_beyond_twice_england_at_its_edge():
+    # 70 against 29 is 241%: an arrow at the 200% end, unfilled for an untested row.
+    svg = comparison_strip_svg(70.0, 29.0, None, judgement="Not tested", title="t")
+    assert '<path d="M204 8L212 14L204 20Z" fill="#ffffff"' in svg
+    assert "<circle" not in svg
+
+
+def test_no_strip_without_a_positive_england_value():
+    assert comparison_strip_svg(3.0, 0.0, None, judgement="Not tested", title="t") == ""
 
 
 def test_many_periods_write_fewer_labels():

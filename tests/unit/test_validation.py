@@ -44,11 +44,13 @@ def catalogue(organisation, other_organisation, areas):
         ),
         "percentage": MeasureFactory(
             number=3, code="completions", value_kind="percentage", unit="Quarterly percentage",
-            period_type="financial_quarter", decimal_places=1, organisation=organisation,
+            multiplier=100, period_type="financial_quarter", decimal_places=1,
+            organisation=organisation,
         ),
         "rate": MeasureFactory(
             number=4, code="offences", value_kind="rate", unit="Rate per 1k population",
-            period_type="financial_year", decimal_places=1, organisation=organisation,
+            multiplier=1000, period_type="financial_year", decimal_places=1,
+            organisation=organisation,
         ),
         "average": MeasureFactory(
             number=5, code="caseload", value_kind="average", unit="Average caseload",
@@ -56,6 +58,16 @@ def catalogue(organisation, other_organisation, areas):
         ),
         "theirs": MeasureFactory(number=6, code="arrests", organisation=other_organisation),
         "retired": MeasureFactory(number=7, code="old", organisation=organisation, active=False),
+        # Continuity of care: a percentage although its unit says "rate per 1,000" (measure 31).
+        "continuity": MeasureFactory(
+            number=8, code="continuity", value_kind="percentage", unit="Quarterly rate per 1,000",
+            multiplier=100, period_type="calendar_quarter", decimal_places=1,
+            organisation=organisation,
+        ),
+        "deaths": MeasureFactory(
+            number=9, code="deaths", value_kind="dsr", unit="Rate", multiplier=100_000,
+            period_type="multi_year", decimal_places=1, organisation=organisation,
+        ),
     }  # fmt: skip
 
 
@@ -138,10 +150,52 @@ def test_numbers_from_json_and_spreadsheets_are_read_as_written(lead, catalogue)
         (row(value="1e20"), "value", "too large"),
         (row(value="-3"), "value", "A count cannot be negative: -3"),
         (row(measure="2", value="-0.5"), "value", "A volume cannot be negative"),
-        (row(measure="4", period="2022/23", value="-1"), "value", "A rate cannot be negative"),
+        (
+            row(measure="4", period="2022/23", value="-1"),
+            "value",
+            "A crude rate cannot be negative",
+        ),
         (row(value="12.5"), "value", "Measure 1 is a count: 12.5 is not a whole number"),
         (row(measure="3", period="2023/24 Q3", value="100.1"), "value", "between 0 and 100"),
-        (row(measure="3", period="2023/24 Q3", value="-1"), "value", "between 0 and 100"),
+        (
+            row(measure="3", period="2023/24 Q3", value="-1"),
+            "value",
+            "A proportion cannot be negative",
+        ),
+        (
+            row(measure="9", period="2020 - 2022", value="4.8", variance="0.9"),
+            "numerator",
+            "Give the number of events as the numerator",
+        ),
+        (
+            row(
+                measure="9",
+                period="2020 - 2022",
+                value="4.8",
+                numerator="12",
+                denominator="250000",
+                variance="-1",
+            ),
+            "variance",
+            "The variance cannot be negative",
+        ),
+        (
+            row(
+                measure="4",
+                period="2022/23",
+                value="4.9",
+                numerator="1225",
+                denominator="250000",
+                variance="1",
+            ),
+            "variance",
+            "Measure 4 is not a directly standardised rate: leave the variance blank",
+        ),
+        (
+            row(measure="9", period="2020 - 2022", value="4.8", variance="x"),
+            "variance",
+            "'x' is not a number",
+        ),
         (
             row(measure="3", period="2023/24 Q3", value="50", numerator="12", denominator="6"),
             "numerator",
@@ -185,8 +239,10 @@ def test_a_value_that_matches_its_numerator_and_denominator_after_rounding_passe
     assert result.ok, errors(result)
 
 
-def test_a_rate_without_per_in_its_unit_is_not_checked_against_its_ratio(lead, catalogue):
-    catalogue["rate"].unit = "Rate"
+def test_a_rate_whose_multiplier_is_not_set_is_not_checked_against_its_ratio(lead, catalogue):
+    # A measure migrated from a unit without "per N" keeps no multiplier until an admin sets one;
+    # the unit text is never read for it.
+    catalogue["rate"].multiplier = None
     catalogue["rate"].save()
     result = check(
         lead, row(measure="4", period="2022/23", value="7", numerator="1", denominator="2")
@@ -374,13 +430,69 @@ def test_the_number_of_queries_does_not_grow_with_rows(lead, catalogue, django_a
     assert small.ok and large.ok and len(large.values) == 500
 
 
-def test_rate_multiplier_reads_the_unit():
-    from scorecard.compute import rate_multiplier
+def test_the_ratio_check_uses_the_measures_multiplier_not_its_unit(lead, catalogue):
+    # Measure 31's unit says "rate per 1,000", but it is a percentage: 232 of 500 is 46.4.
+    good = row(measure="8", period="2022 Q1", value="46.4", numerator="232", denominator="500")
+    assert check(lead, good).ok
+    wrong = row(measure="8", period="2022 Q1", value="4.6", numerator="232", denominator="500")
+    assert "232 ÷ 500 × 100 = 46.40" in only_error(check(lead, wrong), "value")
 
-    assert rate_multiplier("Rate per 1k population") == 1000
-    assert rate_multiplier("Quarterly rate per 1,000") == 1000
-    assert rate_multiplier("Rate per 100,000") == 100000
-    assert rate_multiplier("Rate") is None
+
+def test_a_standardised_rate_is_not_checked_against_its_crude_rate(lead, catalogue):
+    # 12 deaths in 250,000 is 4.8 per 100,000 crude; the standardised rate differs, rightly.
+    result = check(
+        lead,
+        row(
+            measure="9",
+            period="2020 - 2022",
+            value="5.6",
+            numerator="12",
+            denominator="250000",
+            variance="2.6",
+        ),
+    )
+    assert result.ok
+    assert result.values[0].variance == Decimal("2.6")
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "value", "warned"),
+    [("1", "400", "0.3", True), ("4", "400", "1.0", True), ("5", "400", "1.3", False)],
+)
+def test_a_percentage_on_few_events_is_flagged_as_suppressed(
+    lead, catalogue, numerator, denominator, value, warned
+):
+    result = check(
+        lead,
+        row(
+            measure="3",
+            period="2023/24 Q3",
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+        ),
+    )
+    assert result.ok
+    messages = [w.message for w in result.warnings]
+    assert bool(messages) is warned
+    if warned:
+        assert messages == [
+            f"The numerator {numerator} is fewer than 5: a figure on so few events might identify "
+            "people, and the board will see it as 'Suppressed (small numbers)'. Check it, and add "
+            "a note."
+        ]
+
+
+def test_a_publishable_measure_is_still_flagged_at_its_own_threshold(lead, catalogue):
+    measure = catalogue["percentage"]
+    measure.small_number_threshold = 10
+    measure.publish_small_numbers = True
+    measure.save()
+    (warning,) = check(
+        lead, row(measure="3", period="2023/24 Q3", value="2.3", numerator="9", denominator="400")
+    ).warnings
+    assert "is fewer than 10" in warning.message
+    assert "it will be published, as the measure allows" in warning.message
 
 
 def test_an_area_added_later_is_known(lead, catalogue):

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo ready: {summary.measures} measures, {summary.organisations} organisations, "
             f"{summary.users} accounts, {summary.measures_assigned} measures assigned to their "
-            f"organisation, {summary.polarities_set} measures given a polarity, "
+            f"organisation, {summary.methods_set} measures given their method and polarity, "
             f"{summary.schedules_set} a release schedule"
             + (f", {summary.synthetic_values} synthetic figures." if history else ".")
         )

@@ -55,13 +55,26 @@ def test_approved_new_periods_reach_the_live_scorecard_and_every_other_row_is_un
     assert {n: r for n, r in after.items() if n not in (1, 4)} == {
         n: r for n, r in before.items() if n not in (1, 4)
     }
-    # Rows 1 and 4 differ only in what the new figures change.
+    # Row 4 has no numerator and denominator: compared on the values only, never judged.
+    assert (measure_4.method, measure_4.tested, measure_4.judgement) == (
+        "values only",
+        False,
+        "Not tested",
+    )
+    # Rows 1 and 4 differ only in what the new figures change: the arrow is now computed from
+    # two consecutive periods rather than stated by May-2024, and two periods are held.
+    assert (measure_1.direction_reason, measure_1.trend_note) == (
+        "",
+        "it needs five consecutive periods and 2 periods are held",
+    )
     assert (
         replace(
             measure_1,
             latest_period=before[1].latest_period,
             local_value=before[1].local_value,
             series=before[1].series,
+            direction_reason=before[1].direction_reason,
+            trend_note=before[1].trend_note,
         )
         == before[1]
     )

@@ -6,12 +6,15 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from openpyxl import load_workbook
 
-from scorecard.models import Measure, PriorityArea
+from scorecard.models import Area, AreaKind, Measure, PriorityArea
 from scorecard.periods import parse_period
+from scorecard.services.recomputing import scorecard_recompute
+from scorecard.services.recording import record_value
 from tests.conftest import client_for
-from tests.factories import Value, submission
+from tests.factories import Value, reporting_period, submission
 from tests.integration.scorecard.helpers import (
     READING_PERSONAS,
     anonymous,
@@ -81,11 +84,11 @@ def test_all_39_reference_rows_are_grouped_with_their_values_arrows_and_comparis
     for group in groups:
         assert group.cells[0].tag == "th"
         assert group.cells[0].attrs["scope"] == "rowgroup"
-        assert int(group.cells[0].attrs["colspan"]) == 12
+        assert int(group.cells[0].attrs["colspan"]) == 13
 
     for expected in reference:
         row = rows[expected["number"]]
-        _, measure, unit, source, period, _, local, england, direction, compared, _, _ = row.cells
+        _, measure, unit, source, period, _, local, england, direction, compared, *_ = row.cells
         assert measure.tag == "th" and measure.attrs["scope"] == "row"
         assert measure.text == expected["measure"]
         assert f'href="/scorecard/measures/{expected["number"]}/"' in measure.html
@@ -110,15 +113,17 @@ def test_numbers_are_shown_in_uk_format_at_the_measures_places(imported, board):
     assert rows[35].cells[7].text == "10,987"
 
 
-def test_arrows_have_a_text_alternative(imported, board):
+def test_arrows_have_a_text_alternative_and_say_where_they_come_from(imported, board):
     rows = measure_rows(get(board, "/scorecard/").content)
+    # One period held, its arrow as the imported May-2024 edition stated it for that value.
     assert rows[1].cells[8].html == (
         '<span class="app-direction" aria-hidden="true">↑</span>'
         '<span class="govuk-visually-hidden">Up since the previous period</span>'
+        '<span class="app-aside">As published in May-2024.</span>'
     )
     assert "Down since the previous period" in rows[2].cells[8].text
     assert "No change since the previous period" in rows[13].cells[8].text
-    assert "fewer than two periods" in rows[21].cells[8].text
+    assert rows[21].cells[8].text == "×No direction of travelThere is no figure yet."
 
 
 def test_sparklines_are_server_rendered_svg_with_a_title(imported, board, new_figures):
@@ -137,28 +142,132 @@ def test_a_measure_without_data_shows_its_status_note(imported, board):
     assert rows[22].cells[5].text == "No data yet"
 
 
-def test_better_or_worse_follows_polarity_in_words(imported, board):
+def test_untested_rows_are_never_better_or_worse_and_say_why(imported, board):
+    # The reference carries no numerators: its comparisons were never tested.
     Measure.objects.filter(number__in=[4, 15]).update(polarity="lower_is_better")
-    Measure.objects.filter(number__in=[16, 17]).update(polarity="higher_is_better")
+    scorecard_recompute()
     rows = measure_rows(get(board, "/scorecard/").content)
-    assert rows[4].cells[10].html == '<strong class="app-tag app-tag--worse">Worse</strong>'
-    assert rows[15].cells[10].text == "Worse"
-    assert rows[16].cells[10].html == '<strong class="app-tag app-tag--better">Better</strong>'
-    assert rows[17].cells[10].text == "Worse"
-    # No polarity, or not comparable: no tag (only a screen-reader note).
-    assert rows[5].cells[10].text == "Not judged"
+    assert rows[4].cells[9].text == "Higher"
+    assert rows[4].cells[10].html == (
+        '<span class="app-not-judged">Not tested</span><span class="app-aside">No numerator '
+        "and denominator for 2022/23, so the values were compared without a test.</span>"
+    )
+    assert rows[15].cells[10].text.startswith("Not tested")
+    assert rows[1].cells[10].text == ("Not testedA count depends on the size of the area.")
     assert "app-tag" not in rows[1].cells[10].html
+
+
+def test_tested_rows_are_judged_by_polarity_with_the_interval_shown(imported, board, approver):
+    local = Area.objects.get(kind=AreaKind.LOCAL)
+    england = Area.objects.get(kind=AreaKind.ENGLAND)
+    Measure.objects.filter(number=4).update(polarity="lower_is_better")
+    Measure.objects.filter(number__in=[16, 17]).update(polarity="higher_is_better")
+    year, quarter = reporting_period("2023/24"), reporting_period("2022/23 Q1")
+    figures = [
+        # 1,325 offences in 250,000 = 5.3 per 1,000; Byar 5.02..5.59; England 3.2: Higher,
+        # and lower is better: Worse.
+        (4, year, "5.3", "1325", "250000", "3.2"),
+        # 62 of 1,000 = 6.2%; Wilson 4.87%..7.87%; England 3.0: Higher, higher is better.
+        (16, quarter, "6.2", "62", "1000", "3.0"),
+        # 369 of 1,000 = 36.9%; Wilson 33.97%..39.93%; England 37.1 inside: Similar.
+        (17, quarter, "36.9", "369", "1000", "37.1"),
+    ]
+    with transaction.atomic():
+        for number, period, value, numerator, denominator, national in figures:
+            measure = Measure.objects.get(number=number)
+            record_value(
+                measure,
+                local,
+                period,
+                Decimal(value),
+                numerator=Decimal(numerator),
+                denominator=Decimal(denominator),
+                origin="test",
+                approved_by=approver,
+            )
+            record_value(measure, england, period, Decimal(national), origin="test")
+    scorecard_recompute()
+    rows = measure_rows(get(board, "/scorecard/").content)
+    assert rows[4].cells[6].text == "5.395% CI 5.02 to 5.59"
+    assert rows[4].cells[9].text == "HigherByar 95%"
+    assert rows[4].cells[10].html == '<strong class="app-tag app-tag--worse">Worse</strong>'
+    assert rows[16].cells[10].html == '<strong class="app-tag app-tag--better">Better</strong>'
+    assert (rows[16].cells[6].text, rows[16].cells[9].text) == (
+        "6.295% CI 4.87 to 7.87",
+        "HigherWilson 95%",
+    )
+    assert rows[17].cells[10].text == "Similar"
+
+
+def test_a_suppressed_figure_is_hidden_from_the_board_everywhere(imported, board, approver):
+    """3 of 400 completions: below the threshold of 5, so not on the page, the board pack,
+    the API, the downloads or an edition published afterwards; a publishable measure shows it."""
+    from scorecard.services.publishing import edition_publish
+
+    measure = Measure.objects.get(number=16)
+    local = Area.objects.get(kind=AreaKind.LOCAL)
+    record_value(
+        measure,
+        local,
+        reporting_period("2022/23 Q1"),
+        Decimal("0.8"),
+        numerator=Decimal(3),
+        denominator=Decimal(400),
+        origin="test",
+        approved_by=approver,
+    )
+    scorecard_recompute([measure.pk])
+    row = measure_rows(get(board, "/scorecard/").content)[16]
+    assert row.cells[6].text == "Suppressed (small numbers)"
+    assert row.cells[9].text == "Not Comparable"
+    assert "0.8" not in row.cells[6].text and "0.8" not in row.cells[5].html
+    pack = measure_rows(get(board, "/scorecard/board-pack/").content)[16]
+    assert pack.cells[6].text == "Suppressed (small numbers)"
+    api = client_for(board).get("/api/v1/scorecard/").json()
+    (json_row,) = [r for r in api["rows"] if r["number"] == 16]
+    assert (json_row["local_value"], json_row["ci_lower"], json_row["compared"]) == (
+        None,
+        None,
+        "Not Comparable",
+    )
+    assert json_row["series"][-1] == {"period": "2022/23 Q1", "value": None}
+    assert json_row["reason"].startswith(
+        "Not compared: suppressed (small numbers): fewer than 5 events."
+    )
+    csv_text = get(board, "/scorecard/download.csv").content.decode("utf-8-sig")
+    (line,) = [r for r in csv_text.splitlines() if r.split(",")[2:3] == ["16"]]
+    assert ",Suppressed (small numbers),No Value," in line
+    sheet = load_workbook(io.BytesIO(get(board, "/scorecard/download.xlsx").content)).active
+    cells = next(r for r in sheet.iter_rows(values_only=True) if r[2] == "16")
+    assert (cells[7], cells[8]) == ("Suppressed (small numbers)", "No Value")
+    measure_page = get(board, "/scorecard/measures/16/").content.decode()
+    assert "Suppressed (small numbers)" in measure_page and ">0.8<" not in measure_page
+    edition = edition_publish("Jun-2024", by=approver)
+    frozen = edition.rows.get(number=16)
+    assert (frozen.local_value, frozen.suppressed, frozen.note) == (
+        None,
+        True,
+        "Suppressed (small numbers)",
+    )
+    # Once an admin marks the measure publishable, the live row shows it, still untested here
+    # as England has no figure for the quarter; the edition published before stays frozen.
+    measure.publish_small_numbers = True
+    measure.save()
+    scorecard_recompute([measure.pk])
+    row = measure_rows(get(board, "/scorecard/").content)[16]
+    assert row.cells[6].text.startswith("0.8")
+    assert edition.rows.get(number=16).local_value is None
 
 
 def test_rows_changed_since_the_latest_edition_carry_a_tag_and_words(imported, board, new_figures):
     content = get(board, "/scorecard/").content
     assert b"Changed since May-2024" in content
     rows = measure_rows(content)
-    changed = {n for n, row in rows.items() if "app-tag--changed" in row.cells[11].html}
+    changed = {n for n, row in rows.items() if "app-tag--changed" in row.cells[12].html}
     assert changed == new_figures
-    assert rows[1].cells[11].text == "Changed since May-2024 period, value"
-    assert rows[4].cells[11].text == "Changed since May-2024 period, value, England value"
-    assert rows[2].cells[11].text == "Unchanged since May-2024"
+    assert rows[1].cells[12].text == "Changed since May-2024 period, value"
+    assert rows[4].cells[12].text == "Changed since May-2024 period, value, England value"
+    assert rows[2].cells[12].text == "Unchanged since May-2024"
     assert (rows[1].cells[3].text, rows[1].cells[6].text) == ("Police", "64.0")
 
 
@@ -169,7 +278,7 @@ def test_without_an_edition_there_is_no_changed_column(db, board, organisation, 
     content = get(board, "/scorecard/").content
     assert b"Changed since" not in content
     assert b"No edition has been published yet." in content
-    assert len(measure_rows(content)[1].cells) == 11
+    assert len(measure_rows(content)[1].cells) == 12
 
 
 def _numbers(board, query: str) -> set[int]:
@@ -250,3 +359,37 @@ def test_group_rows_follow_the_priority_area_order_when_filtered(imported, board
     content = get(board, "/scorecard/?source=ICU").content
     groups = [row.cells[0].text for row in body_rows(content) if row.is_group]
     assert groups[0] == "Priority area: Deliver a world-class treatment and recovery system"
+
+
+def test_the_compact_view_shows_each_compared_measure_against_england(imported, board):
+    """Bookmarkable (a GET parameter), server-rendered, filters kept; counts and other rows not
+    compared with England are named, not drawn."""
+    supply = PriorityArea.objects.get(name="Breaking drug supply chains")
+    content = get(board, f"/scorecard/?view=compact&priority_area={supply.pk}").content.decode()
+    assert "Each measure against England" in content
+    rows = [
+        row
+        for row in body_rows(content.encode())
+        if row.cells and row.cells[0].tag == "th" and row.cells[0].text[:1].isdigit()
+    ]  # the compact view's rows, not the freshness panel's partners
+    assert [row.cells[0].text.split(".")[0] for row in rows] == ["4", "5", "6"]
+    _, period, local, national, strip, compared, judgement = rows[0].cells
+    assert (period.text, local.text, national.text, compared.text) == (
+        "2022/23",
+        "4.9",
+        "3.0",
+        "Higher",
+    )
+    # 4.9 against 3.0 is 163% of England's value; not tested, so no interval.
+    assert strip.text == "Southampton 4.9 is 163% of England's 3.0, not tested"
+    assert 'role="img"' in strip.html
+    assert judgement.text.startswith("Not tested")
+    assert "Not in this view, as they are not compared with England" in content
+    assert ": 1, 2, 3, 7. The" in content
+    # The filter form keeps the view; the switch links keep the filters.
+    assert '<input type="hidden" name="view" value="compact">' in content
+    assert f'href="/scorecard/?priority_area={supply.pk}">Full table</a>' in content
+    assert '<strong aria-current="page">Compact: each measure against England</strong>' in content
+    full = get(board, f"/scorecard/?priority_area={supply.pk}").content.decode()
+    assert f'href="/scorecard/?priority_area={supply.pk}&amp;view=compact">Compact' in full
+    assert '<input type="hidden" name="view"' not in full

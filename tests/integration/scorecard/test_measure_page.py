@@ -2,13 +2,17 @@
 all its versions."""
 
 import re
+from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
-from scorecard.models import Measure
+from scorecard.models import Area, AreaKind, Measure
+from scorecard.services.recomputing import scorecard_recompute
+from scorecard.services.recording import record_value
 from submissions.approval import submission_approve
 from submissions.models import Status
-from tests.factories import Value, submission
+from tests.factories import Value, reporting_period, submission
 from tests.integration.scorecard.helpers import body_rows, get
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +35,15 @@ def test_the_page_describes_the_measure(imported, board):
         "Breaking drug supply chains",
         "2022/23",
         "Higher",
-        '<strong class="app-tag app-tag--worse">Worse</strong>',
+        "Crude rate, per 1,000",
+        "A crude rate: events per 1,000 people. Compared with England by Byar&#x27;s method",
+        "at 95% confidence",
+        # The reference holds no numerators: compared on the values, untested, never judged.
+        "Not tested: no numerator and denominator for 2022/23, so the values were compared "
+        "without a test.",
+        '<span class="app-not-judged">Not tested</span>',
+        "Cannot be calculated",
+        "It needs five consecutive periods and 1 period is held.",
     ):
         assert text in content, text
     assert "govuk-summary-list" in content
@@ -66,8 +78,85 @@ def test_the_chart_draws_local_and_england_with_labels_and_a_legend(imported, bo
 def test_the_chart_has_a_table_of_its_figures(imported, board, new_figures):
     content = get(board, "/scorecard/measures/4/").content
     table = [row.texts for row in body_rows(content) if row.cells and row.cells[0].tag == "th"]
-    assert ["2022/23", "4.9", "3.0"] in table
-    assert ["2023/24", "5.3", "3.2"] in table
+    assert [
+        "2022/23",
+        "4.9",
+        "No intervalNo numerator and denominator for 2022/23.",
+        "3.0",
+    ] in table
+    assert [
+        "2023/24",
+        "5.3",
+        "No intervalNo numerator and denominator for 2023/24.",
+        "3.2",
+    ] in table
+
+
+def _quarters(measure, approver, figures, england="5.7"):
+    """Approved local figures (numerator of 1,000) and England's, for the labelled quarters."""
+    local = Area.objects.get(kind=AreaKind.LOCAL)
+    national = Area.objects.get(kind=AreaKind.ENGLAND)
+    with transaction.atomic():
+        for label, numerator in figures:
+            period = reporting_period(label)
+            value = Decimal(numerator) / 10
+            record_value(
+                measure,
+                local,
+                period,
+                value,
+                numerator=Decimal(numerator),
+                denominator=Decimal(1000),
+                origin="test",
+                approved_by=approver,
+            )
+            record_value(measure, national, period, Decimal(england), origin="test")
+    scorecard_recompute([measure.pk])
+
+
+def test_the_page_shows_each_interval_the_verdict_and_the_trend_with_its_test(
+    imported, board, approver
+):
+    # Successful completions (opiate), a proportion, higher is better: 50, 60, 70, 80, 90 of
+    # 1,000 in five consecutive quarters. N = 5,000, X = 350, Σxt = 1,150, Σnt = 15,000,
+    # Σnt² = 55,000: N Σxt - X Σnt = 5,750,000 - 5,250,000 = 500,000 and
+    # χ² = 5,000 * 500,000² / (350 * 4,650 * (275,000,000 - 225,000,000)) = 15.36 > 3.84.
+    measure = Measure.objects.get(number=16)
+    measure.polarity = "higher_is_better"
+    measure.save()
+    quarters = ["2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4", "2023/24 Q1"]
+    _quarters(measure, approver, zip(quarters, [50, 60, 70, 80, 90], strict=True))
+    content = get(board, "/scorecard/measures/16/").content.decode()
+    # 90 of 1,000: Wilson 95% 7.38%..10.93%; England's 5.7 below it.
+    for text in (
+        '9.0<span class="app-aside">95% CI 7.38 to 10.93</span>',
+        "By Wilson 95%: England's 5.7 is outside the Southampton interval (95% CI 7.38 to 10.93).",
+        '<strong class="app-tag app-tag--better">Better</strong>',
+        "Increasing and getting better",
+        "Chi-squared test for trend over 2022/23 Q1 to 2023/24 Q1: χ² = 15.36 against 3.84, the "
+        "critical value at 95%: significant.",
+    ):
+        assert text in content, text
+    table = [row.texts for row in body_rows(content.encode()) if row.cells[0].tag == "th"]
+    assert ["2023/24 Q1", "9.0", "7.38 to 10.93Wilson 95%", "5.7"] in table
+    # Each local figure's interval is a whisker on the chart.
+    svg = content[content.index('class="app-chart"') : content.index("</svg>")]
+    assert svg.count('stroke-width="1.5" fill="none"/>') == 5
+    assert "has it drawn as a whisker" in svg
+
+
+def test_a_missing_period_breaks_the_line_and_has_no_arrow(imported, board, approver):
+    measure = Measure.objects.get(number=17)
+    _quarters(measure, approver, [("2022/23 Q2", 380)], england="37.0")
+    content = get(board, "/scorecard/measures/17/").content.decode()
+    # The reference's 2021/22 Q4, then 2022/23 Q1 missing, then 2022/23 Q2.
+    assert "2022/23 Q1, the period before 2022/23 Q2, is not held." in content
+    table = [row.texts for row in body_rows(content.encode()) if row.cells[0].tag == "th"]
+    assert ["2022/23 Q1", "No figure", "", "No value"] in table
+    svg = content[content.index('class="app-chart"') : content.index("</svg>")]
+    assert "<title>No figure for 2022/23 Q1</title>" in svg
+    assert "No Southampton figure for 2022/23 Q1: the line breaks." in svg
+    assert svg.count("<polyline ") == 0  # no two consecutive local figures to join
 
 
 def test_a_correction_shows_every_version_with_who_and_why(

@@ -93,6 +93,7 @@ def test_create_returns_the_draft_with_its_values_and_warnings(imported, lead):
         "value": 61,
         "numerator": None,
         "denominator": None,
+        "variance": None,
         "note": "usual",
         "warnings": [],
         "correction": False,

@@ -10,6 +10,7 @@ import pytest
 
 from accounts.models import Role
 from audit.models import Action
+from scorecard.models import Measure
 from scorecard.periods import Period
 from submissions.approval import submission_approve, submission_send_back
 from submissions.models import Status, Submission
@@ -199,6 +200,24 @@ def test_the_form_shows_each_measure_with_its_previous_value_beside_the_input(im
     assert 'aria-describedby="id_form-0-value-hint"' in page
     for name in ("numerator", "denominator", "note"):
         assert f'for="id_form-0-{name}"' in page and f'id="id_form-0-{name}-hint"' in page
+
+
+def test_only_a_standardised_rate_asks_for_its_variance(imported, icu_lead):
+    Measure.objects.filter(number=20).update(value_kind="dsr", multiplier=100_000)
+    response = client_for(icu_lead).get("/submissions/new/", {"period": "2021 - 2023"})
+    page = text(response)
+    rates = {
+        index
+        for index, item in enumerate(response.context["items"])
+        if item["row"].measure.number == 20
+    }
+    assert rates and {
+        index for index in range(len(response.context["items"]))
+        if f'for="id_form-{index}-variance"' in page
+    } == rates  # fmt: skip
+    assert "Numerator, denominator, variance and note" in page
+    other = client_for(icu_lead).get("/submissions/new/", {"period": "2023/24"})
+    assert "-variance" not in text(other)
 
 
 def test_the_form_says_when_a_period_already_has_an_approved_value(imported, lead):
