@@ -205,7 +205,13 @@ class ValueLine:
 
     @property
     def warnings(self) -> list[str]:
+        """The value's warnings as written for its data lead."""
         return [warning_text(w) for w in self.value.warnings or []]
+
+    @property
+    def review_warnings(self) -> list[str]:
+        """The value's warnings as written for the approver."""
+        return [warning_text(w, reviewer=True) for w in self.value.warnings or []]
 
     @property
     def change(self) -> Decimal | None:
@@ -322,8 +328,10 @@ def approval_queue(*, for_user: Any) -> list[QueueEntry]:
     ]
 
 
-def warning_text(warning: object) -> str:
-    """A stored warning as a sentence, whether the validator kept a string or a dict."""
+def warning_text(warning: object, *, reviewer: bool = False) -> str:
+    """A stored warning as a sentence for the data lead, or with `reviewer` for the approver
+    (warnings stored before they had a reviewer's wording give the lead's)."""
     if isinstance(warning, dict):
-        return str(warning.get("message") or warning.get("text") or warning)
+        text = warning.get("review") if reviewer else None
+        return str(text or warning.get("message") or warning.get("text") or warning)
     return str(warning)

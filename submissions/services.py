@@ -71,7 +71,7 @@ def _require_editable(submission: Submission, by: Any) -> None:
 
 
 def _warning_list(clean: CleanValue) -> list[dict[str, str]]:
-    return [{"field": "value", "message": message} for message in clean.warnings]
+    return [warning.stored() for warning in clean.warnings]
 
 
 def _store_values(submission: Submission, values: Sequence[CleanValue]) -> None:
@@ -108,6 +108,7 @@ def _summary(result: ValidationResult) -> dict[str, object]:
                 "period": v.period.label,
                 "from": decimal_text(v.current),
                 "to": decimal_text(v.value),
+                "reason": v.note,
             }
             for v in result.values
             if v.is_correction

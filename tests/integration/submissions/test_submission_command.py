@@ -124,5 +124,8 @@ def test_the_sample_file_submits_with_its_warning_explained(imported, lead):
 
     submission = Submission.objects.get()
     assert out == f"Submission {submission.pk} created (submitted)\n"
-    assert err.startswith("Warning: Row 4, value: 2 is more than half lower")
+    assert err.startswith(
+        "Warning: Row 4, value: 2.0 is 98% lower than the latest approved figure, 84.0 for "
+        "Sept 23, which is 2 months before Nov 23 with no figures in between. Check it"
+    )
     assert submission.values.count() == 3

@@ -152,13 +152,24 @@ def test_submit_records_the_event_and_never_touches_approved_data(draft, lead):
 
 def test_submit_lists_corrections_of_approved_figures(imported, lead):
     submission, _ = submission_create(
-        by=lead, rows=rows({"measure": "1", "period": "Oct 23", "value": "62"}), channel="api"
+        by=lead,
+        rows=rows(
+            {"measure": "1", "period": "Oct 23", "value": "62", "note": "Late arrests added"}
+        ),
+        channel="api",
     )
 
     submission_submit(submission, by=lead)
 
     assert submission.events.last().changes["corrections"] == [
-        {"measure": 1, "area": "Southampton", "period": "Oct 23", "from": "60", "to": "62"}
+        {
+            "measure": 1,
+            "area": "Southampton",
+            "period": "Oct 23",
+            "from": "60",
+            "to": "62",
+            "reason": "Late arrests added",
+        }
     ]
 
 
