@@ -191,6 +191,7 @@ def _record_values(
                     "old_version": result.previous.version,
                     "new_version": result.point.version,
                     "data_point": result.point.pk,
+                    "reason": value.note,
                 }
             )
     SubmittedValue.objects.bulk_update(linked, ["data_point"], batch_size=1000)

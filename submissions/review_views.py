@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from audit.selectors import history_for
 from portal.permissions import can, requires
 from submissions import approval, selectors
 from submissions.models import Status, Submission
@@ -115,7 +116,7 @@ def review(request: HttpRequest, submission_id: int) -> HttpResponse:
         {
             "submission": submission,
             "lines": selectors.value_lines(submission),
-            "events": submission.events.select_related("actor"),
+            "history": history_for(submission),
             "form": form,
             "awaiting": submission.status == Status.SUBMITTED,
             "may_decide": can(user, "approve_submission", submission),

@@ -16,8 +16,6 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from audit.models import Event
-from audit.selectors import events_for
 from portal.permissions import can
 from scorecard import figures
 from scorecard.figures import decimal_text
@@ -260,10 +258,6 @@ def _line(value: SubmittedValue, history: list[DataPoint]) -> ValueLine:
         same = [p for p in same if p.is_current]
     earlier = [p for p in history if p.is_current and p.period.end < value.period.end]
     return ValueLine(value, same[-1] if same else None, earlier[-1] if earlier else None)
-
-
-def submission_events(submission: Submission) -> QuerySet[Event]:
-    return events_for(submission)
 
 
 def stored_rows(submission: Submission) -> list[RawRow]:

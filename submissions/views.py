@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
+from audit.selectors import history_for
 from portal.permissions import can, requires
 from scorecard.figures import uk_number
 from scorecard.periods import Period
@@ -251,7 +252,7 @@ def _detail_page(
             "value_count": len(values),
             "corrections": sum(1 for v in values if v.is_correction),
             "warning_count": sum(1 for v in values if v.value.warnings),
-            "events": selectors.submission_events(submission),
+            "history": history_for(submission),
             "can_edit": can(request.user, "edit_submission", submission),
             "can_approve": can(request.user, "approve_submission", submission),
             "is_lead": can(request.user, "enter_values"),

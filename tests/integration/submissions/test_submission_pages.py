@@ -369,7 +369,9 @@ def test_the_page_shows_status_values_warnings_notes_corrections_and_history(
     assert "Note:</span> Revised count" in page
     assert "A count of 2 is small enough that it might identify people" in page
     assert "2, of which 1 correction of approved figures and 1 with warnings" in page
-    assert "Created</strong> by lead.police" in page
+    assert f"lead.police created submission {submission.pk} with 2 figures on the form." in page
+    assert "Corrects measure 1, Southampton, Oct 23 from 60 to 62. Reason: “Revised count”" in page
+    assert "dict_values" not in page
     assert "Submit for approval" in page
 
 
