@@ -497,6 +497,18 @@ def steps_between(earlier: Period, later: Period) -> int:
     return months // _STEP_MONTHS[later.type]
 
 
+def period_in_words(period: Period) -> str:
+    """The months a period covers: "October 2026", "July to September 2025", "April 2025 to
+    March 2026"."""
+    first = f"{MONTH_NAMES[period.start.month - 1]} {period.start.year}"
+    last = f"{MONTH_NAMES[period.end.month - 1]} {period.end.year}"
+    if first == last:
+        return first
+    if period.start.year == period.end.year:
+        return f"{MONTH_NAMES[period.start.month - 1]} to {last}"
+    return f"{first} to {last}"
+
+
 def gap_text(earlier: Period, later: Period) -> str:
     """How long before `later` `earlier` starts, in words: "1 month", "18 months", "3 years"."""
     months = (later.start.year - earlier.start.year) * 12 + later.start.month - earlier.start.month

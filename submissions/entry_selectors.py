@@ -13,8 +13,14 @@ from typing import Any
 
 from scorecard.figures import decimal_text
 from scorecard.models import Area, AreaKind, DataPoint, Measure
-from scorecard.periods import Period, latest_ended
-from submissions.models import SubmittedValue
+from scorecard.periods import (
+    PERIOD_TYPE_LABELS,
+    Period,
+    PeriodType,
+    latest_ended,
+    period_in_words,
+)
+from submissions.models import Submission, SubmittedValue
 from submissions.validation import CleanValue, Issue, RawRow, validate_rows
 
 
@@ -112,6 +118,8 @@ class PreviewRow:
     clean: CleanValue | None
     errors: list[Issue]
     warnings: list[Issue]
+    #: The measure the row names, if it is one of the user's (even when the row has errors).
+    measure: Measure | None = None
 
     @property
     def status(self) -> str:
@@ -133,15 +141,26 @@ class Preview:
     rows: list[PreviewRow]
     general: list[Issue]
     counts: dict[str, int]
+    #: For a file joining or replacing an open return: how many of its figures the file
+    #: replaces, and how many of its other figures stay (joining) or go (replacing).
+    replaced: int = 0
+    untouched: int = 0
 
     @property
     def has_errors(self) -> bool:
         return bool(self.counts["error"] or self.general)
 
 
-def upload_preview(rows: list[RawRow], *, user: Any, today: date | None = None) -> Preview:
+def upload_preview(
+    rows: list[RawRow],
+    *,
+    user: Any,
+    today: date | None = None,
+    submission: Submission | None = None,
+) -> Preview:
     """Validate an uploaded file's rows and mark each new, changed, unchanged or in error,
-    problems first, with counts for the summary."""
+    problems first, with counts for the summary; with the open `submission` the file is meant
+    for, how many of its figures the file's replace and how many it does not touch."""
     result = validate_rows(rows, user=user, today=today)
     by_row: dict[int, list[Issue]] = defaultdict(list)
     general = []
@@ -157,6 +176,7 @@ def upload_preview(rows: list[RawRow], *, user: Any, today: date | None = None) 
             None if raw.row in result.rows_with_errors else clean.get(raw.row),
             [i for i in by_row.get(raw.row, []) if i.level == "error"],
             [i for i in by_row.get(raw.row, []) if i.level == "warning"],
+            result.measures.get(raw.row),
         )
         for raw in rows
     ]
@@ -166,7 +186,45 @@ def upload_preview(rows: list[RawRow], *, user: Any, today: date | None = None) 
         counts[row.status] += 1
         if row.warnings and not row.errors:
             counts["warning"] += 1
-    return Preview(preview_rows, general, counts)
+    preview = Preview(preview_rows, general, counts)
+    if submission is not None:
+        arriving = {v.key for v in result.values}
+        held = {
+            (measure, area, Period(PeriodType(kind), start, end))
+            for measure, area, kind, start, end in submission.values.values_list(
+                "measure_id", "area_id", "period__period_type", "period__start", "period__end"
+            )
+        }
+        preview.replaced = len(held & arriving)
+        preview.untouched = len(held - arriving)
+    return preview
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How to write one kind of period, with the one now due as the example."""
+
+    kind: str
+    example: Period
+
+    @property
+    def covers(self) -> str:
+        return period_in_words(self.example)
+
+
+def period_conventions(organisation_id: int, today: date) -> list[Convention]:
+    """How to write each kind of period the organisation's measures are reported by, one
+    example each (the period now due), so financial and calendar quarters are never confused."""
+    kinds = set(
+        Measure.objects.filter(organisation_id=organisation_id, active=True).values_list(
+            "period_type", flat=True
+        )
+    )
+    return [
+        Convention(PERIOD_TYPE_LABELS[kind], latest_ended(kind, today))
+        for kind in PeriodType
+        if kind.value in kinds
+    ]
 
 
 def template_records(organisation_id: int, today: date) -> list[dict[str, object]]:

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from scorecard.periods import PERIOD_TYPE_LABELS, Period, PeriodError, PeriodType, parse_period
+from submissions.models import Submission, UploadMode
 from submissions.validation import FIELDS, Issue, RawRow
 
 #: The most rows the entry form handles; Django refuses POSTs of more than 1,000 fields.
@@ -164,6 +165,10 @@ ValueFormSet = forms.formset_factory(
 
 
 class UploadForm(forms.Form):
+    """A values file, and where its figures go: with an open return, whether they are added to
+    its figures or replace them; without one, a new return or one of the organisation's open
+    returns (the field is left out when there is no choice to make)."""
+
     file = forms.FileField(
         label="Upload a file",
         help_text=(
@@ -171,6 +176,48 @@ class UploadForm(forms.Form):
             f"numerator, denominator and note, up to {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
         ),
     )
+    destination = forms.ChoiceField(
+        label="Where should the figures go?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where the figures should go"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        submission: Submission | None = None,
+        open_returns: list[Submission] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.submission = submission
+        field = self.fields["destination"]
+        assert isinstance(field, forms.ChoiceField)
+        if submission is not None:
+            field.label = f"What should the file do to submission {submission.pk}?"
+            field.help_text = (
+                "Either way, a figure in the file replaces the return's figure for the same "
+                "measure, area and period."
+            )
+            field.choices = [
+                (UploadMode.ADD, "Add its figures to the return, keeping the others"),
+                (UploadMode.REPLACE, "Replace all the return's figures with the file's"),
+            ]
+            self.initial.setdefault("destination", UploadMode.ADD)
+        elif open_returns:
+            field.help_text = "Adding to an open return keeps its figures that the file lacks."
+            field.choices = [("new", "A new return")] + [
+                (
+                    str(s.pk),
+                    f"Add to submission {s.pk} ({s.get_status_display().lower()}, "
+                    f"{_figures(getattr(s, 'value_count', 0))})",
+                )
+                for s in open_returns
+            ]
+            self.returns = {str(s.pk): s for s in open_returns}
+            self.initial.setdefault("destination", "new")
+        else:
+            del self.fields["destination"]
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
@@ -181,3 +228,16 @@ class UploadForm(forms.Form):
                 "split it into several files, or remove columns you do not need."
             )
         return upload
+
+    def target(self) -> tuple[Submission | None, str]:
+        """The return the figures go to (None for a new one) and how: added or replacing."""
+        choice = self.cleaned_data.get("destination", "new")
+        if self.submission is not None:
+            return self.submission, choice
+        if choice == "new":
+            return None, UploadMode.REPLACE
+        return self.returns[choice], UploadMode.ADD
+
+
+def _figures(count: int) -> str:
+    return "1 figure" if count == 1 else f"{count:,} figures"

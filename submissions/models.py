@@ -122,6 +122,11 @@ class SubmittedValue(models.Model):
         return f"{self.measure_id} {self.period_id}: {self.value}"
 
 
+class UploadMode(models.TextChoices):
+    ADD = "add", "Add to the return"
+    REPLACE = "replace", "Replace the return's figures"
+
+
 class StagedUpload(models.Model):
     """A parsed upload waiting for its data lead to confirm the preview.
 
@@ -142,6 +147,15 @@ class StagedUpload(models.Model):
         help_text="The open return whose values the file replaces; empty for a new return.",
     )
     rows = models.JSONField(help_text="[[row number, {column: text}], ...] as parsed.")
+    mode = models.CharField(
+        max_length=10,
+        choices=UploadMode.choices,
+        default=UploadMode.REPLACE,
+        help_text="For an open return: whether the file's figures replace its own or join them.",
+    )
+    ignored = models.PositiveIntegerField(
+        default=0, help_text="Rows of the file left without a figure, and so skipped."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:

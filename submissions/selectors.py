@@ -22,7 +22,13 @@ from scorecard.figures import decimal_text
 from scorecard.models import DataPoint, Measure
 from scorecard.periods import Period, PeriodType, latest_ended
 from scorecard.selectors import local_area
-from submissions.models import OPEN_STATUSES, Status, Submission, SubmittedValue
+from submissions.models import (
+    EDITABLE_STATUSES,
+    OPEN_STATUSES,
+    Status,
+    Submission,
+    SubmittedValue,
+)
 from submissions.validation import RawRow
 
 #: How many recent periods of each type the entry form offers, whether or not they are missing.
@@ -70,6 +76,11 @@ def organisation_submissions(organisation_id: int) -> QuerySet[Submission]:
         .annotate(value_count=Count("values"))
         .order_by("-created_at", "-id")
     )
+
+
+def editable_returns(organisation_id: int, limit: int = 5) -> QuerySet[Submission]:
+    """The organisation's newest returns still open to change (a file can be added to them)."""
+    return organisation_submissions(organisation_id).filter(status__in=EDITABLE_STATUSES)[:limit]
 
 
 # A data lead's home page ---------------------------------------------------------------------
@@ -262,18 +273,26 @@ def _line(value: SubmittedValue, history: list[DataPoint]) -> ValueLine:
 
 def stored_rows(submission: Submission) -> list[RawRow]:
     """The submission's values as raw rows, to run them through the validator again."""
+    return [row for row, _ in stored_rows_with_keys(submission)]
+
+
+def stored_rows_with_keys(submission: Submission) -> list[tuple[RawRow, tuple[int, int, Period]]]:
+    """The submission's values as raw rows, each with its (measure, area, period) key."""
     return [
-        RawRow(
-            v.row,
-            {
-                "measure": str(v.measure.number),
-                "period": v.period.label,
-                "area": v.area.name,
-                "value": decimal_text(v.value),
-                "numerator": decimal_text(v.numerator),
-                "denominator": decimal_text(v.denominator),
-                "note": v.note,
-            },
+        (
+            RawRow(
+                v.row,
+                {
+                    "measure": str(v.measure.number),
+                    "period": v.period.label,
+                    "area": v.area.name,
+                    "value": decimal_text(v.value),
+                    "numerator": decimal_text(v.numerator),
+                    "denominator": decimal_text(v.denominator),
+                    "note": v.note,
+                },
+            ),
+            (v.measure_id, v.area_id, v.period.period),
         )
         for v in submission.values.select_related("measure", "area", "period").order_by("row")
     ]

@@ -31,6 +31,7 @@ from submissions.models import (
     Status,
     Submission,
     SubmittedValue,
+    UploadMode,
 )
 from submissions.notifications import notify_submitted
 from submissions.validation import (
@@ -268,11 +269,19 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def upload_stage(
-    *, by: Any, filename: str, rows: Sequence[RawRow], submission: Submission | None = None
+    *,
+    by: Any,
+    filename: str,
+    rows: Sequence[RawRow],
+    submission: Submission | None = None,
+    mode: str = UploadMode.REPLACE,
+    ignored: int = 0,
 ) -> str:
     """Keep parsed rows until the data lead confirms them; returns the token for the preview.
 
     The rows stay out of hidden form fields so the confirmed data is exactly what was previewed.
+    With an open `submission`, `mode` says whether the file's figures replace its figures or
+    are added to them; `ignored` is how many rows the file had without a figure.
     """
     StagedUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_MAX_AGE).delete()
     staged = StagedUpload.objects.create(
@@ -280,6 +289,8 @@ def upload_stage(
         user=by,
         filename=filename[:255],
         submission=submission,
+        mode=UploadMode(mode),
+        ignored=ignored,
         rows=[[r.row, {k: _cell(v) for k, v in r.fields.items()}] for r in rows],
     )
     return staged.token
@@ -300,7 +311,8 @@ def upload_load(token: str, *, user: Any) -> StagedUpload | None:
 
 @transaction.atomic
 def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
-    """Save a previewed upload: a new draft, or the replacement values of an open return.
+    """Save a previewed upload: a new draft, or an open return's figures replaced by the file's
+    or joined by them.
 
     The staged rows are deleted first, in the same transaction: of two confirmations racing,
     the second finds them gone and saves nothing.
@@ -313,6 +325,18 @@ def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
         return created
     existing = Submission.objects.filter(pk=staged.submission_id).first()
     if existing is None:
-        raise NotAllowed("The return this file was meant to replace no longer exists.")
-    submission_update(existing, by=by, rows=staged.raw_rows, channel=Channel.UPLOAD)
+        raise NotAllowed("The return this file was meant for no longer exists.")
+    rows = staged.raw_rows
+    if staged.mode == UploadMode.ADD:
+        rows = _joined(existing, rows, by=by)
+    submission_update(existing, by=by, rows=rows, channel=Channel.UPLOAD)
     return existing
+
+
+def _joined(submission: Submission, rows: list[RawRow], *, by: Any) -> list[RawRow]:
+    """The return's figures with `rows` added: a row for a measure, area and period the return
+    already has replaces that figure. The added rows are numbered after the return's own."""
+    arriving = {v.key for v in validate_rows(rows, user=by).values}
+    kept = [row for row, key in selectors.stored_rows_with_keys(submission) if key not in arriving]
+    offset = max((row.row for row in kept), default=0)
+    return kept + [RawRow(offset + row.row, row.fields) for row in rows]

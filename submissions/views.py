@@ -28,7 +28,7 @@ from submissions.forms import (
     UploadForm,
     ValueFormSet,
 )
-from submissions.models import Channel, Submission
+from submissions.models import Channel, Submission, UploadMode
 from submissions.services import InvalidSubmission, NotAllowed, WrongState
 from submissions.validation import Issue
 
@@ -291,14 +291,22 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("enter_values")
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """Upload a long-format file, for a new return or to replace an open return's values."""
+    """Upload a long-format file: for a new return, or to add to (or replace the figures of) an
+    open return, chosen here or on the return's page."""
+    organisation = _organisation(request)
     submission = None
     if pk is not None:
         found = _editable(request, pk)
         if isinstance(found, HttpResponse):
             return found
         submission = found
-    form = UploadForm(request.POST or None, request.FILES or None)
+    open_returns = [] if submission else list(selectors.editable_returns(organisation.pk))
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        submission=submission,
+        open_returns=open_returns,
+    )
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         parsed = resources.read_values_file(file.name or "", file.read())
@@ -307,11 +315,27 @@ def upload(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 where = f"Row {issue.row}, column '{issue.field}': " if issue.row else ""
                 form.add_error("file", f"{where}{issue.message}")
         else:
+            target, mode = form.target()
             token = services.upload_stage(
-                by=request.user, filename=file.name or "", rows=parsed.rows, submission=submission
+                by=request.user,
+                filename=file.name or "",
+                rows=parsed.rows,
+                submission=target,
+                mode=mode,
+                ignored=parsed.ignored,
             )
             return redirect("submissions:preview", token=token)
-    return render(request, "submissions/upload.html", {"form": form, "submission": submission})
+    return render(
+        request,
+        "submissions/upload.html",
+        {
+            "form": form,
+            "submission": submission,
+            "conventions": entry_selectors.period_conventions(
+                organisation.pk, timezone.localdate()
+            ),
+        },
+    )
 
 
 @requires("enter_values")
@@ -340,7 +364,9 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
                 request, f"Submission {saved.pk} saved as a draft: check it, then submit it."
             )
             return redirect("submissions:detail", pk=saved.pk)
-    result = entry_selectors.upload_preview(staged.raw_rows, user=request.user)
+    result = entry_selectors.upload_preview(
+        staged.raw_rows, user=request.user, submission=submission
+    )
     page = Paginator(result.rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -348,6 +374,8 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         {
             "staged": staged,
             "submission": submission,
+            "adding": staged.mode == UploadMode.ADD,
+            "ignored": resources.ignored_text(staged.ignored) if staged.ignored else "",
             "preview": result,
             "general": general + result.general,
             "page": page,

@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='event',
-            name='action',
-            field=models.CharField(choices=[('create', 'Created'), ('edit', 'Edited'), ('submit', 'Submitted'), ('approve', 'Approved'), ('send_back', 'Sent back'), ('correct', 'Corrected an approved value'), ('publish', 'Published'), ('import', 'Imported'), ('add', 'Added'), ('change', 'Changed'), ('delete', 'Deleted'), ('invite', 'Invited')], max_length=20),
+            model_name="event",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Created"),
+                    ("edit", "Edited"),
+                    ("submit", "Submitted"),
+                    ("approve", "Approved"),
+                    ("send_back", "Sent back"),
+                    ("correct", "Corrected an approved value"),
+                    ("publish", "Published"),
+                    ("import", "Imported"),
+                    ("add", "Added"),
+                    ("change", "Changed"),
+                    ("delete", "Deleted"),
+                    ("invite", "Invited"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from scorecard.models import Measure
-from scorecard.periods import Period, gap_text, parse_period, steps_between
+from scorecard.periods import Period, gap_text, parse_period, period_in_words, steps_between
 from submissions.warnings import figure_warnings, history_start, how_different
 
 
@@ -70,3 +70,17 @@ def test_a_percentage_jump_is_worded_for_the_lead_and_for_the_reviewer_without_a
         "message": warning.lead,
         "review": warning.reviewer,
     }
+
+
+@pytest.mark.parametrize(
+    ("label", "words"),
+    [
+        ("Oct 26", "October 2026"),
+        ("2025/26 Q2", "July to September 2025"),
+        ("2025 Q3", "July to September 2025"),
+        ("2025/26", "April 2025 to March 2026"),
+        ("2020 - 2022", "January 2020 to December 2022"),
+    ],
+)
+def test_a_period_in_words_says_the_months_it_covers(label, words):
+    assert period_in_words(parse_period(label)) == words
