@@ -147,6 +147,10 @@ def rate_multiplier(unit: str) -> Decimal | None:
     return number * 1000 if match[2] else number
 
 
+#: Kinds of figure worked out from a numerator and a denominator, which data leads may give too.
+RATIO_KINDS = frozenset({ValueKind.PERCENTAGE, ValueKind.RATE, ValueKind.AVERAGE})
+
+
 def is_comparable_kind(kind: ValueKind) -> bool:
     """Say whether figures of this kind can be compared with England at all.
 

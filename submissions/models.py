@@ -54,6 +54,17 @@ class Submission(models.Model):
     events = GenericRelation(
         "audit.Event", object_id_field="target_id", content_type_field="target_type"
     )
+    split_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="split_into",
+        help_text=(
+            "The return an approver approved in part: the figures they sent back, each with a "
+            "comment, form this return."
+        ),
+    )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="submissions_edited",
@@ -71,6 +82,9 @@ class Submission(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="approved") | Q(decided_by__isnull=False),
                 name="approved_submission_has_approver",
+            ),
+            models.CheckConstraint(
+                condition=~Q(split_from=F("id")), name="submission_not_split_from_itself"
             ),
         ]
 
@@ -100,6 +114,9 @@ class SubmittedValue(models.Model):
     denominator = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     note = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    review_comment = models.TextField(
+        blank=True, help_text="The approver's comment when this figure was last sent back."
+    )
     data_point = models.OneToOneField(
         "scorecard.DataPoint",
         on_delete=models.PROTECT,

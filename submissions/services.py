@@ -46,8 +46,10 @@ from submissions.validation import (
 class InvalidSubmission(DomainError):
     """The figures have errors; nothing was saved (HTTP 400 with every problem)."""
 
-    def __init__(self, errors: list[Issue]) -> None:
+    def __init__(self, errors: list[Issue], warnings: Sequence[Issue] = ()) -> None:
         self.errors = errors
+        #: The warnings raised beside the errors, for pages that show both.
+        self.warnings = list(warnings)
         super().__init__(f"{len(errors)} problem(s) with the figures: nothing was saved.")
 
     def problems(self) -> list[Problem]:
@@ -117,6 +119,13 @@ def _summary(result: ValidationResult) -> dict[str, object]:
     }
 
 
+def figures_check(*, by: Any, rows: Sequence[RawRow]) -> ValidationResult:
+    """Check figures as submitting them would (every warning and correction needing its note),
+    saving nothing: the entry grid's "Check figures"."""
+    _require_lead(by)
+    return validate_rows(rows, user=by, require_notes=True)
+
+
 @transaction.atomic
 def submission_create(
     *, by: Any, rows: Sequence[RawRow], channel: str, submit: bool = False
@@ -126,7 +135,7 @@ def submission_create(
     _require_lead(by)
     result = validate_rows(rows, user=by, require_notes=submit)
     if not result.ok:
-        raise InvalidSubmission(result.errors)
+        raise InvalidSubmission(result.errors, result.warnings)
     submission = Submission.objects.create(
         organisation_id=by.organisation_id, channel=Channel(channel), created_by=by
     )
@@ -157,7 +166,7 @@ def submission_update(
     _require_editable(submission, by)
     result = validate_rows(rows, user=by, require_notes=submit)
     if not result.ok:
-        raise InvalidSubmission(result.errors)
+        raise InvalidSubmission(result.errors, result.warnings)
     # Claim the row first: a return submitted meanwhile is refused rather than edited after.
     claimed = Submission.objects.filter(pk=submission.pk, status__in=EDITABLE_STATUSES).update(
         updated_at=timezone.now()
