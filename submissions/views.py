@@ -84,6 +84,7 @@ def _detail_page(
             "corrections": sum(1 for v in values if v.is_correction),
             "warning_count": sum(1 for v in values if v.value.warnings),
             "history": history_for(submission),
+            "split_into": submission.split_into.order_by("pk"),
             "can_edit": can(request.user, "edit_submission", submission),
             "can_approve": can(request.user, "approve_submission", submission),
             "is_lead": can(request.user, "enter_values"),

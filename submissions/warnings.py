@@ -99,22 +99,32 @@ def _outlier(
     if len(recent) >= MIN_HISTORY_FOR_Z:
         figures = [v for _, v in recent]
         median: Decimal = statistics.median(figures)
-        outlying = _is_outlier(value, median, figures)
+        outlying = _is_outlier(value, median, figures, measure.decimal_places)
         if outlying is not None:
             return _far_from_usual(measure, period, value, recent, median) if outlying else None
     earlier = [(p, v) for p, v in history if p < period]
     return _large_change(measure, period, value, *earlier[-1]) if earlier else None
 
 
-def _is_outlier(value: Decimal, median: Decimal, figures: list[Decimal]) -> bool | None:
-    """Whether |modified z| exceeds Z_LIMIT; None when every figure is the median (no spread)."""
+def _is_outlier(
+    value: Decimal, median: Decimal, figures: list[Decimal], places: int
+) -> bool | None:
+    """Whether |modified z| exceeds Z_LIMIT; None when every figure is the median (no spread).
+
+    The spread is the MAD (or, when that is 0, the mean absolute deviation), scaled to a
+    standard deviation, and never less than one unit of the measure's last decimal place:
+    figures are rounded to it, so a smaller spread is rounding, not a signal.
+    """
     mad: Decimal = statistics.median([abs(v - median) for v in figures])
     if mad:
-        return abs(MAD_SCALE * (value - median) / mad) > Z_LIMIT
-    mean_ad = sum((abs(v - median) for v in figures), Decimal(0)) / len(figures)
-    if mean_ad:
-        return abs((value - median) / (MEAN_AD_SCALE * mean_ad)) > Z_LIMIT
-    return None
+        spread = mad / MAD_SCALE
+    else:
+        mean_ad = sum((abs(v - median) for v in figures), Decimal(0)) / len(figures)
+        if not mean_ad:
+            return None
+        spread = MEAN_AD_SCALE * mean_ad
+    spread = max(spread, Decimal(1).scaleb(-places))
+    return abs((value - median) / spread) > Z_LIMIT
 
 
 def _far_from_usual(

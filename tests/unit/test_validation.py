@@ -281,6 +281,21 @@ def test_with_no_median_deviation_the_mean_absolute_deviation_is_used(lead, cata
     assert warning.message.startswith("40 is 4 times the usual figure for this measure")
 
 
+def test_a_spread_finer_than_the_measures_precision_counts_as_rounding(lead, catalogue):
+    measure = MeasureFactory(
+        number=8,
+        code="one-place",
+        value_kind="other",
+        decimal_places=1,
+        organisation=lead.organisation,
+    )
+    # Median 30.05 and MAD 0.05: the spread is under one unit of the last place (0.1), so 0.1 is
+    # used. 30.4 is 3.5 of those from the median, not over the limit; 30.5 is 4.5.
+    value_history(measure, ["30.0", "30.1"] * 6)
+    assert check(lead, row(measure="8", period="Nov 23", value="30.4")).warnings == []
+    assert len(check(lead, row(measure="8", period="Nov 23", value="30.5")).warnings) == 1
+
+
 def test_six_periods_in_the_window_use_the_z_score_and_five_the_half_rule(lead, catalogue):
     value_history(catalogue["count"], ["10", "20", "30", "40", "50", "60"])
     # Median 35, MAD 15: 95 scores 2.7, no warning, although it is more than half above 60.

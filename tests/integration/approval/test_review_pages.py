@@ -187,7 +187,7 @@ def test_review_shows_previous_value_change_warnings_and_notes(imported, lead, a
 
     response = client_for(approver).get(review_url(pending.pk))
 
-    new_month, correction = response.context["lines"]
+    new_month, correction = [figure["line"].line for figure in response.context["figures"]]
     assert (new_month.previous.period.label, new_month.is_correction, new_month.change) == (
         "Oct 23",
         False,
@@ -275,11 +275,11 @@ def test_sending_back_without_a_comment_shows_an_error_summary(police_return, ap
         review_url(police_return.pk), {"action": "send_back", "comment": "  "}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert (
-        '<a href="#id_comment">Enter a comment saying what the data lead needs to change</a>'
+        '<a href="#id_comment">Enter a comment saying what the data lead needs to change.</a>'
         in html
     )
     assert "<title>Error: Review submission" in html

@@ -537,7 +537,7 @@ def test_the_page_shows_status_values_warnings_notes_corrections_and_history(
 
     assert '<strong class="govuk-tag govuk-tag--grey">Draft</strong>' in page
     assert 'Correction</strong> <span class="govuk-body-s">was 60.0</span>' in page
-    assert "Note:</span> Revised count" in page
+    assert "Reason for the correction:</span> Revised count" in page
     assert "A count of 2 is small enough that it might identify people" in page
     assert "2, of which 1 correction of approved figures and 1 with warnings" in page
     assert f"lead.police created submission {submission.pk} with 2 figures on the form." in page
