@@ -72,12 +72,16 @@ def history_entry(event: Event) -> HistoryEntry:
 
 def _target(event: Event) -> str:
     """What the event was about, as a sentence names it: "submission 12", "measure 3. …"."""
-    model = ContentType.objects.get_for_id(event.target_type_id).model
+    model = _model(event)
     if model == "submission":
         return f"submission {event.target_id}"
     if model in ("measure", "edition", "organisation"):
         return f"{model} {event.target_label}"
     return event.target_label
+
+
+def _model(event: Event) -> str:
+    return str(ContentType.objects.get_for_id(event.target_type_id).model)
 
 
 # A return's workflow ---------------------------------------------------------------------------
@@ -180,7 +184,19 @@ def _added(who: str, target: str, c: Mapping[str, Any], event: Event) -> Built:
     return f"{who} added {target}{_channel(c)}.", _field_changes(c)
 
 
+#: How someone came to set their own password, as `accounts` records it.
+PASSWORD_WAYS = {
+    "invitation": "chose their password from their invitation",
+    "reset": "reset their password",
+    "change": "changed their password",
+}
+
+
 def _changed(who: str, target: str, c: Mapping[str, Any], event: Event) -> Built:
+    own = event.actor_id == event.target_id
+    if set(c) == {"password"} and own and _model(event) == "user":
+        way = PASSWORD_WAYS.get(str(c["password"]), "changed their password")
+        return f"{who} {way}.", []
     return f"{who} changed {target}{_channel(c)}.", _field_changes(c)
 
 

@@ -108,9 +108,8 @@ def test_catalogue_and_people_changes_name_each_field_from_and_to(imported, admi
         "Compared with England changed from yes to no.",
     ]
 
-    lead.set_password("a-new-password-9")
-    audit_event(by=lead, action=Action.CHANGE, target=lead, changes={"password": "changed"})
-    assert history_for(lead)[0].details == ["Password changed."]
+    audit_event(by=admin_user, action=Action.CHANGE, target=lead, changes={"password": "changed"})
+    assert history_for(lead)[0].details == ["Password changed."]  # a secret: only that it did
 
 
 def test_an_event_of_any_shape_still_says_who_did_what(db, admin_user):
@@ -131,3 +130,33 @@ def test_an_event_of_any_shape_still_says_who_did_what(db, admin_user):
     assert deleted.sentence == "The system deleted Anything."
     assert approved.sentence == "admin approved Anything: 0 figures recorded."
     assert history_entry(events_for(area).last()).details == []
+
+
+def test_a_return_approved_in_part_reads_as_sentences_on_both_returns(imported, lead, approver):
+    submission, _ = submission_create(
+        by=lead,
+        rows=rows(("1", "Nov 23", "65", ""), ("7", "Nov 23", "31", "")),
+        channel=Channel.FORM,
+        submit=True,
+    )
+    seizures = submission.values.get(measure__number=7)
+
+    returned = approval.submission_decide(
+        submission.pk, by=approver, send_back={seizures.pk: "Check the custody records"}
+    ).sent_back
+
+    approved = history_for(submission)[-1]
+    assert approved.sentence == (
+        f"approver approved submission {submission.pk}: 1 figure recorded (1 new, 0 already "
+        "approved)."
+    )
+    assert approved.details == [
+        f"1 figure sent back to the data lead as submission {returned.pk}, with a comment each:",
+        "Measure 7, Southampton, Nov 23 (31): “Check the custody records”",
+    ]
+    (split,) = history_for(returned)
+    assert split.sentence == (
+        f"approver sent 1 figure of submission {submission.pk} back to the data lead as "
+        f"submission {returned.pk}, approving the rest."
+    )
+    assert split.details == ["Measure 7, Southampton, Nov 23 (31): “Check the custody records”"]
