@@ -79,7 +79,6 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history_for(found),
             "is_you": found.pk == request.user.pk,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -154,5 +153,4 @@ def organisation(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "organisation": found if pk else None,
             "history": history_for(found) if pk else [],
         },
-        status=400 if form.errors else 200,
     )

@@ -254,7 +254,6 @@ def _page(
             "any_england": any(r.england for r in rows),
             "mixed_due": any(r.period != r.due for r in rows),
         },
-        status=400 if summary else 200,
     )
 
 

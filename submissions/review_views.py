@@ -169,7 +169,6 @@ def review(request: HttpRequest, submission_id: int) -> HttpResponse:
             "awaiting": submission.status == Status.SUBMITTED,
             "may_decide": can(user, "approve_submission", submission),
         },
-        status=400 if form.errors else 200,
     )
 
 

@@ -308,7 +308,7 @@ def test_an_error_links_to_its_input_and_keeps_what_was_typed(imported, lead):
     )
 
     page = text(response)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert page.count("There is a problem") == 1
     assert (
         '<a href="#id_form-1-value">Measure 2 (Volume of drug seizures within Southampton), '
