@@ -306,12 +306,17 @@ def _figure_comment(item: Mapping[str, Any]) -> str:
 
 def _field_changes(c: Mapping[str, Any]) -> list[str]:
     """Fields changed, as recorded by audit.services.field_changes: {name: [from, to]}, or
-    "changed" for a secret."""
+    "changed" for a secret. In the order of their labels: PostgreSQL's jsonb keeps no order."""
     lines = []
-    for name, change in c.items():
-        if name == "channel":
-            continue
-        label = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+    labelled = sorted(
+        (
+            (FIELD_LABELS.get(name, name.replace("_", " ").capitalize()), change)
+            for name, change in c.items()
+            if name != "channel"
+        ),
+        key=lambda item: item[0],
+    )
+    for label, change in labelled:
         if isinstance(change, list) and len(change) == 2:
             old, new = (_field_value(v) for v in change)
             if change[0] in (None, "", []):

@@ -120,13 +120,21 @@ def _send_back_locked(
     SubmittedValue.objects.bulk_update(values, ["review_comment"], batch_size=1000)
     commented = [v for v in values if v.review_comment]
     _claim(submission, Status.SENT_BACK, by=by, comment=_summary(comment, commented))
+    _record_sent_back(submission, values, by=by, comment=comment)
+
+
+def _record_sent_back(
+    submission: Submission, values: list[SubmittedValue], *, by: User, **about: object
+) -> None:
+    """The send-back event, keeping the figures as they went back (what changes next is shown
+    against them), and the data lead's e-mail."""
     audit_event(
         by=by,
         action=Action.SEND_BACK,
         target=submission,
         changes={
             "status": [Status.SUBMITTED, Status.SENT_BACK],
-            "comment": comment,
+            **about,
             "figures": [figure_record(v) for v in values],
         },
     )
@@ -196,24 +204,13 @@ def _split(
     for value in back:
         value.submission = returned
     SubmittedValue.objects.bulk_update(back, ["submission", "review_comment"], batch_size=1000)
-    records = [figure_record(v) for v in back]
     _approve_values(
         submission,
         keep,
         by=by,
-        also={"sent_back": records, "returned_as": returned.pk},
+        also={"sent_back": [figure_record(v) for v in back], "returned_as": returned.pk},
     )
-    audit_event(
-        by=by,
-        action=Action.SEND_BACK,
-        target=returned,
-        changes={
-            "status": [Status.SUBMITTED, Status.SENT_BACK],
-            "split_from": submission.pk,
-            "figures": records,
-        },
-    )
-    notifications.notify_sent_back(returned)
+    _record_sent_back(returned, back, by=by, split_from=submission.pk)
     return returned
 
 

@@ -104,8 +104,8 @@ def test_catalogue_and_people_changes_name_each_field_from_and_to(imported, admi
     (entry,) = history_for(measure)
     assert entry.sentence == f"admin changed measure {measure}."
     assert entry.details == [
-        "Polarity changed from “No judgement” to “Lower is better”.",
         "Compared with England changed from yes to no.",
+        "Polarity changed from “No judgement” to “Lower is better”.",
     ]
 
     audit_event(by=admin_user, action=Action.CHANGE, target=lead, changes={"password": "changed"})

@@ -113,8 +113,8 @@ def test_an_invitation_email_link_sets_a_password_and_the_lead_signs_in(
         "The invitation was e-mailed to sam.lead@example.org.",
         "First name: “Sam”.",
         "Last name: “Lead”.",
-        "Role: “Data lead”.",
         "Organisation: “Hampshire and Isle of Wight Constabulary”.",
+        "Role: “Data lead”.",
     ]
 
 
