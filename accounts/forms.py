@@ -37,6 +37,8 @@ def _password_labels(form: forms.Form) -> None:
     for name, label in labels.items():
         if name in form.fields:
             form.fields[name].label = label
+    if "new_password2" in form.fields:
+        form.fields["new_password2"].help_text = ""
 
 
 class AuditedSetPasswordForm(SetPasswordForm):

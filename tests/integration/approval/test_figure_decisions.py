@@ -303,3 +303,16 @@ def test_the_review_page_needs_the_same_queries_for_two_figures_or_five(
         counts.append(len(context.captured_queries))
 
     assert counts[0] == counts[1]
+
+
+def test_the_data_lead_sees_each_figures_comment_beside_it_on_the_grid(five, lead, approver):
+    seizures = value_of(five, 2, "Nov 23")
+    returned = approval.submission_decide(
+        five.pk, by=approver, send_back={seizures.pk: "Seizures look low"}
+    ).sent_back
+
+    response = client_for(lead).get(f"/submissions/{returned.pk}/edit/")
+
+    (item,) = [i for i in response.context["items"] if i["form"].initial.get("value")]
+    assert (item["row"].measure.number, item["row"].comment) == (2, "Seizures look low")
+    assert "Sent back:</span> Seizures look low" in response.content.decode()
