@@ -7,7 +7,7 @@ the whole submission; warnings are allowed but need a note before the return is 
 
 Everything the checks need (measures, areas, periods, current approved values and recent history)
 is loaded once per call, so the number of queries does not grow with the number of rows. The
-warnings' rules are in `submissions.warnings`; the checks stay together here (about 500 lines) on
+warnings' rules are in `submissions.warnings`; the checks stay together here (about 550 lines) on
 purpose, as one checker whose parts share what it has loaded, so no channel can skip a part.
 """
 
