@@ -1,9 +1,12 @@
-"""Organisations and users in Django's admin, for admins (`manage_catalogue`)."""
+"""Organisations and users in Django's admin. People are managed on the service's own pages
+(/people/, for admins); the user admin stays for superusers only and shows neither the password
+hash nor raw permissions and groups, which the portal does not use (roles decide)."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from accounts.models import Organisation, User
@@ -19,41 +22,31 @@ class OrganisationAdmin(PortalAdminMixin, admin.ModelAdmin):
 
 @admin.register(User)
 class PortalUserAdmin(PortalAdminMixin, UserAdmin):
-    """Django's user admin plus the portal's role and organisation, which decide what a user
-    may do (portal.permissions)."""
+    """Users for superusers: name, e-mail, role and organisation, whether they can sign in, and
+    (for a superuser) the admin-site flags. No adding here: invite people from /people/."""
 
-    fieldsets = (
-        *(UserAdmin.fieldsets or ()),
-        ("Portal role", {"fields": ("role", "organisation")}),
-    )
-    add_fieldsets = (
-        *UserAdmin.add_fieldsets,
-        ("Portal role", {"fields": ("role", "organisation")}),
-    )
     list_display = ("username", "email", "first_name", "last_name", "role", "organisation")
-    list_filter = ("role", "organisation", "is_active", "is_staff", "is_superuser")
+    list_filter = ("role", "organisation", "is_active", "is_superuser")
     list_select_related = ("organisation",)
+    readonly_fields = ("last_login", "date_joined")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # Roles replace Django's groups and permissions, and staff status follows the role
-        # (User.save): only a superuser may grant superuser status or Django permissions.
-        fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            fields += ["is_staff", "is_superuser", "groups", "user_permissions"]
-        return fields
+    def _manages(self, request: HttpRequest) -> bool:
+        return bool(getattr(request.user, "is_superuser", False)) and super()._manages(request)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not _superuser_out_of_reach(request, obj) and super().has_change_permission(
-            request, obj
-        )
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not _superuser_out_of_reach(request, obj) and super().has_delete_permission(
-            request, obj
-        )
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets: list[tuple[str | None, dict[str, Any]]] = [
+            (None, {"fields": ("username",)}),
+            ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+            ("Portal role", {"fields": ("role", "organisation", "is_active")}),
+            ("Dates", {"fields": ("last_login", "date_joined")}),
+        ]
+        if getattr(request.user, "is_superuser", False):
+            fieldsets.insert(3, ("Django admin", {"fields": ("is_staff", "is_superuser")}))
+        return fieldsets
 
 
-def _superuser_out_of_reach(request: HttpRequest, obj: Any) -> bool:
-    """An admin who is not a superuser may see a superuser's account but not change it (its
-    password or e-mail) or delete it: either would be a way to superuser status."""
-    return obj is not None and obj.is_superuser and not request.user.is_superuser
+# The portal's roles decide who does what; Django's groups and permissions are not used.
+admin.site.unregister(Group)

@@ -36,6 +36,10 @@ class Organisation(models.Model):
                 fields=["is_default_owner"],
                 condition=Q(is_default_owner=True),
                 name="one_default_owner_organisation",
+                violation_error_message=(
+                    "Another organisation already owns the national datasets: untick it there "
+                    "first."
+                ),
             )
         ]
 
@@ -71,6 +75,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role=Role.DATA_LEAD) | Q(organisation__isnull=False),
                 name="data_lead_has_organisation",
+                violation_error_message=(
+                    "A data lead needs an organisation: choose the organisation they enter "
+                    "figures for."
+                ),
             )
         ]
 
@@ -85,6 +93,11 @@ class User(AbstractUser):
         if update_fields is not None and {"role", "is_superuser"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "is_staff"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_invited(self) -> bool:
+        """Invited but has not yet chosen a password (so cannot sign in yet)."""
+        return not self.has_usable_password()
 
     @property
     def display_name(self) -> str:

@@ -24,6 +24,7 @@ class Action(models.TextChoices):
     ADD = "add", "Added"
     CHANGE = "change", "Changed"
     DELETE = "delete", "Deleted"
+    INVITE = "invite", "Invited"
 
 
 class Event(models.Model):

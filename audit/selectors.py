@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
+from audit.history import HistoryEntry, history
 from audit.models import Event
 
 
@@ -12,3 +13,8 @@ def events_for(target: models.Model) -> QuerySet[Event]:
     return Event.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=target.pk
     ).select_related("actor")
+
+
+def history_for(target: models.Model) -> list[HistoryEntry]:
+    """Everything recorded about `target`, oldest first, each event in words."""
+    return history(events_for(target))

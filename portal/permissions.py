@@ -5,6 +5,7 @@ answer depends on it, the object (a measure or a submission).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Literal, Protocol
 
@@ -28,6 +29,7 @@ Action = Literal[
     "publish_edition",
     "manage_catalogue",
     "oversee_collection",
+    "manage_people",
 ]
 
 
@@ -92,7 +94,65 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # Every partner's returns tracker, completeness and timeliness (a data lead sees their own
     # organisation's tracker on their home page and in the API, through `view_unapproved`).
     "oversee_collection": _is(*REVIEWER_ROLES),
+    "manage_people": _is(Role.ADMIN),
 }
+
+#: Each action in words, for the "who can do what" page, with the condition when the answer
+#: depends on the object (a measure, a return).
+ACTION_TEXT: dict[str, tuple[str, str]] = {
+    "view_scorecard": ("Read the published scorecard and its editions", ""),
+    "view_unapproved": ("See figures that are not approved yet", ""),
+    "enter_values": ("Enter figures on the form or by uploading a file", ""),
+    "submit_for_measure": ("Submit figures for a measure", "Their organisation’s measures only"),
+    "view_submission": ("Open a return", "Data leads: their organisation’s returns only"),
+    "edit_submission": (
+        "Change a return",
+        "Their organisation’s drafts, and returns sent back to them",
+    ),
+    "review_submissions": ("See the returns waiting for approval", ""),
+    "approve_submission": (
+        "Approve a return, or send it back",
+        "Never a return they created or changed",
+    ),
+    "publish_edition": ("Publish an edition of the scorecard", ""),
+    "manage_catalogue": ("Manage the catalogue of measures", ""),
+    "oversee_collection": (
+        "See every partner's returns tracker, completeness and timeliness",
+        "",
+    ),
+    "manage_people": ("Invite people, change their roles and deactivate them", ""),
+}
+
+
+@dataclass(frozen=True)
+class _StandIn:
+    """Someone of a role, and the objects the rules are kindest to, to ask `can()` what a
+    role may do at best (the condition in ACTION_TEXT says when it may not)."""
+
+    role: str
+    organisation_id: int = 1
+    status: str = "draft"
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_superuser: bool = False
+    pk: int = 0
+
+    @property
+    def is_editable(self) -> bool:
+        return True
+
+    def was_prepared_by(self, user: Any) -> bool:
+        return False
+
+
+def permission_table() -> list[tuple[str, str, list[bool]]]:
+    """Who can do what: for each action, its words, its condition, and for each role (in the
+    order of `Role`) whether it may, as `can()` answers."""
+    rows = []
+    for action, (words, condition) in ACTION_TEXT.items():
+        allowed = [RULES[action](_StandIn(role), _StandIn(role)) for role in Role.values]
+        rows.append((words, condition, allowed))
+    return rows
 
 
 def can(user: Any, action: Action, obj: Any = None) -> bool:
@@ -132,6 +192,7 @@ NAVIGATION: list[tuple[str, str, Action]] = [
     ("Returns", "collection:tracker", "oversee_collection"),
     ("Scorecard", "scorecard:live", "view_scorecard"),
     ("Editions", "scorecard:editions", "view_scorecard"),
+    ("People", "accounts:people", "manage_people"),
     ("Admin", "admin:index", "manage_catalogue"),
 ]
 

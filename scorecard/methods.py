@@ -19,6 +19,7 @@ from scorecard.periods import Period
 
 __all__ = [
     "COMPARISON_METHOD_LABELS",
+    "NUMERATOR_KINDS",
     "POLARITY_LABELS",
     "RATIO_KINDS",
     "VALUE_KIND_LABELS",
@@ -123,6 +124,9 @@ COMPARISON_METHOD_LABELS: dict[ComparisonMethod, str] = {
 
 #: Kinds whose figures rest on a numerator: they have intervals and small numbers.
 RATIO_KINDS = (ValueKind.PERCENTAGE, ValueKind.RATE, ValueKind.DSR)
+#: Kinds a data lead may give with a numerator and a denominator (a mean too: a total over a
+#: count), so the entry grid offers those inputs.
+NUMERATOR_KINDS = (*RATIO_KINDS, ValueKind.AVERAGE)
 
 
 @dataclass(frozen=True)

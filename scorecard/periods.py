@@ -485,6 +485,43 @@ def edition_name(text: str) -> str | None:
 
 # Helpers for the portal ---------------------------------------------------------------------------
 
+#: What one step of each type is called in sentences ("the last 12 months").
+PERIOD_NOUNS: Final[dict[PeriodType, tuple[str, str]]] = {
+    PeriodType.MONTH: ("month", "months"),
+    PeriodType.CALENDAR_QUARTER: ("quarter", "quarters"),
+    PeriodType.FINANCIAL_QUARTER: ("quarter", "quarters"),
+    PeriodType.FINANCIAL_YEAR: ("year", "years"),
+    PeriodType.CALENDAR_YEAR: ("year", "years"),
+    PeriodType.MULTI_YEAR: ("period", "periods"),
+}
+
+
+def steps_between(earlier: Period, later: Period) -> int:
+    """How many periods of `later`'s type separate the two starts: 1 for consecutive periods."""
+    months = (later.start.year - earlier.start.year) * 12 + later.start.month - earlier.start.month
+    return months // _STEP_MONTHS[later.type]
+
+
+def period_in_words(period: Period) -> str:
+    """The months a period covers: "October 2026", "July to September 2025", "April 2025 to
+    March 2026"."""
+    first = f"{MONTH_NAMES[period.start.month - 1]} {period.start.year}"
+    last = f"{MONTH_NAMES[period.end.month - 1]} {period.end.year}"
+    if first == last:
+        return first
+    if period.start.year == period.end.year:
+        return f"{MONTH_NAMES[period.start.month - 1]} to {last}"
+    return f"{first} to {last}"
+
+
+def gap_text(earlier: Period, later: Period) -> str:
+    """How long before `later` `earlier` starts, in words: "1 month", "18 months", "3 years"."""
+    months = (later.start.year - earlier.start.year) * 12 + later.start.month - earlier.start.month
+    if months < 24:
+        return "1 month" if months == 1 else f"{months} months"
+    years, rest = divmod(months, 12)
+    return f"{years} years" if rest == 0 else f"over {years} years"
+
 
 def latest_ended(period_type: PeriodType, today: date, *, span_years: int = 3) -> Period:
     """The most recent period of `period_type` that is over by `today`: the one next due.

@@ -1,5 +1,5 @@
-"""Signing off partners' returns: approve, send back, bulk approve, and the reads the review
-screens need.
+"""Signing off partners' returns: approve, send back (the whole return, or some figures while
+approving the rest), bulk approve.
 
 Every decision locks the submission row and moves it out of "submitted" with a conditional
 UPDATE inside one transaction, so two approvers acting at once cannot both succeed: the second
@@ -7,10 +7,18 @@ gets a TransitionError naming who decided first. Approval turns each submitted v
 approved data point through `scorecard.services.recording.record_values` (a new version, never
 an edit of an old one) and, once committed, asks Celery to recompute only the measures it
 touched.
+
+Sending back some figures while approving the rest splits the return: the figures sent back move,
+each with its comment, to a new return for the same data lead (`split_from` names the original;
+its preparers stay its preparers, so the approver who split it may still decide it later), and
+the rest are approved as usual. Both returns record it in the audit trail.
+
+About 480 lines on purpose: every decision shares one lock, one set of checks and one claim of
+the row, and keeping them beside the decisions keeps the transition rule in one place.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -24,7 +32,7 @@ from audit.models import Action
 from audit.services import audit_event, audit_events
 from portal.errors import DomainError, FieldError, Missing, NotAllowed, WrongState
 from portal.permissions import can
-from scorecard.figures import decimal_text, uk_date
+from scorecard.figures import decimal_text, uk_date, uk_number
 from scorecard.services.recording import ValueEntry, record_values
 from scorecard.tasks import recompute_measures
 from submissions import notifications
@@ -44,6 +52,18 @@ class CommentRequired(FieldError):
         super().__init__("comment", "Enter a comment saying what the data lead needs to change.")
 
 
+class FigureCommentRequired(FieldError):
+    """A figure sent back needs a comment saying what to change (`value_id` names which)."""
+
+    def __init__(self, value_id: int, message: str) -> None:
+        self.value_id = value_id
+        super().__init__(f"comment-{value_id}", message)
+
+
+#: The longest comment on one figure sent back.
+FIGURE_COMMENT_MAX_LENGTH = 2000
+
+
 class NotClean(DomainError):
     """Bulk approval only takes returns without warnings; those need a reviewer's eye."""
 
@@ -60,27 +80,193 @@ def submission_approve(submission_id: int, *, by: User) -> Submission:
     return _approve(submission_id, by=by, require_clean=False)
 
 
-def submission_send_back(submission_id: int, *, by: User, comment: str) -> Submission:
-    """Return a submitted return to its data lead with a comment saying what to change.
+def submission_send_back(
+    submission_id: int,
+    *,
+    by: User,
+    comment: str,
+    figure_comments: Mapping[int, str] | None = None,
+) -> Submission:
+    """Return a submitted return to its data lead with a comment saying what to change, and
+    optionally a comment on particular figures (value id -> comment).
 
     The data lead edits the same submission and submits it again; nothing reaches the scorecard.
+    The event keeps the figures as they were sent back, so the next review can show what changed.
     """
     comment = (comment or "").strip()
+    figure_comments = _cleaned(figure_comments)
     with transaction.atomic():
         submission = _lock(submission_id)
         _check_may_decide(submission, by)
         _check_awaiting_decision(submission)
-        if not comment:
+        if not comment and not figure_comments:
             raise CommentRequired
-        _claim(submission, Status.SENT_BACK, by=by, comment=comment)
-        audit_event(
-            by=by,
-            action=Action.SEND_BACK,
-            target=submission,
-            changes={"status": [Status.SUBMITTED, Status.SENT_BACK], "comment": comment},
-        )
-        notifications.notify_sent_back(submission)
+        values = _values(submission)
+        _check_figure_comments(values, figure_comments)
+        _send_back_locked(submission, values, by=by, comment=comment, figures=figure_comments)
     return submission
+
+
+def _send_back_locked(
+    submission: Submission,
+    values: list[SubmittedValue],
+    *,
+    by: User,
+    comment: str,
+    figures: Mapping[int, str],
+) -> None:
+    for value in values:
+        value.review_comment = figures.get(value.pk, "")
+    SubmittedValue.objects.bulk_update(values, ["review_comment"], batch_size=1000)
+    commented = [v for v in values if v.review_comment]
+    _claim(submission, Status.SENT_BACK, by=by, comment=_summary(comment, commented))
+    _record_sent_back(submission, values, by=by, comment=comment)
+
+
+def _record_sent_back(
+    submission: Submission, values: list[SubmittedValue], *, by: User, **about: object
+) -> None:
+    """The send-back event, keeping the figures as they went back (what changes next is shown
+    against them), and the data lead's e-mail."""
+    audit_event(
+        by=by,
+        action=Action.SEND_BACK,
+        target=submission,
+        changes={
+            "status": [Status.SUBMITTED, Status.SENT_BACK],
+            **about,
+            "figures": [figure_record(v) for v in values],
+        },
+    )
+    notifications.notify_sent_back(submission)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a review decided: the return approved (None when every figure went back) and the
+    return holding the figures sent back (None when none did)."""
+
+    approved: Submission | None
+    sent_back: Submission | None
+
+
+def submission_decide(
+    submission_id: int, *, by: User, send_back: Mapping[int, str], comment: str = ""
+) -> Decision:
+    """Approve a submitted return except the figures in `send_back` (value id -> comment), which
+    go back to its data lead as a new return. Without any, the whole return is approved; with
+    all of them, the whole return is sent back.
+
+    Raises what submission_approve raises, and FigureCommentRequired for a figure chosen
+    without a comment or one that is not in the return.
+    """
+    send_back = _cleaned(send_back, keep_blank=True)
+    if not send_back:
+        return Decision(submission_approve(submission_id, by=by), None)
+    try:
+        with transaction.atomic():
+            submission = _lock(submission_id)
+            _check_may_decide(submission, by)
+            _check_awaiting_decision(submission)
+            values = _values(submission)
+            _check_figure_comments(values, send_back)
+            if len(send_back) == len(values):
+                _send_back_locked(
+                    submission, values, by=by, comment=comment.strip(), figures=send_back
+                )
+                return Decision(None, submission)
+            returned = _split(submission, values, by=by, send_back=send_back)
+    except IntegrityError as exc:
+        raise _racing_approval() from exc
+    return Decision(submission, returned)
+
+
+def _split(
+    submission: Submission, values: list[SubmittedValue], *, by: User, send_back: Mapping[int, str]
+) -> Submission:
+    """Move the figures sent back to a new return for the same data lead, approve the rest."""
+    back = [v for v in values if v.pk in send_back]
+    keep = [v for v in values if v.pk not in send_back]
+    now = timezone.now()
+    for value in back:
+        value.review_comment = send_back[value.pk]
+    returned = Submission.objects.create(
+        organisation_id=submission.organisation_id,
+        status=Status.SENT_BACK,
+        channel=submission.channel,
+        created_by_id=submission.created_by_id,
+        decided_by=by,
+        decided_at=now,
+        review_comment=_summary("", back),
+        split_from=submission,
+    )
+    returned.editors.set(submission.editors.all())
+    for value in back:
+        value.submission = returned
+    SubmittedValue.objects.bulk_update(back, ["submission", "review_comment"], batch_size=1000)
+    _approve_values(
+        submission,
+        keep,
+        by=by,
+        also={"sent_back": [figure_record(v) for v in back], "returned_as": returned.pk},
+    )
+    _record_sent_back(returned, back, by=by, split_from=submission.pk)
+    return returned
+
+
+def figure_record(value: SubmittedValue) -> dict[str, object]:
+    """A figure as an event keeps it: where, what, its note and the approver's comment."""
+    return {
+        "measure": value.measure.number,
+        "area": value.area.name,
+        "period": value.period.label,
+        "value": decimal_text(value.value),
+        "numerator": decimal_text(value.numerator),
+        "denominator": decimal_text(value.denominator),
+        "note": value.note,
+        "comment": value.review_comment,
+    }
+
+
+def _summary(comment: str, commented: list[SubmittedValue]) -> str:
+    """The return's comment: the approver's own, then each figure sent back with its comment
+    (shown to the data lead on their home page and in the e-mail)."""
+    lines = [comment] if comment else []
+    if commented:
+        noun = "figure" if len(commented) == 1 else "figures"
+        lines.append(f"{len(commented)} {noun} to change:")
+        lines += [
+            f"- Measure {v.measure.number}, {v.area.name}, {v.period.label} "
+            f"({uk_number(v.value)}): {v.review_comment}"
+            for v in commented
+        ]
+    return "\n".join(lines)
+
+
+def _cleaned(comments: Mapping[int, str] | None, *, keep_blank: bool = False) -> dict[int, str]:
+    """Figure comments stripped; blank ones dropped unless kept for the check that refuses
+    them."""
+    cleaned = {pk: (text or "").strip() for pk, text in (comments or {}).items()}
+    return cleaned if keep_blank else {pk: text for pk, text in cleaned.items() if text}
+
+
+def _check_figure_comments(values: list[SubmittedValue], comments: Mapping[int, str]) -> None:
+    known = {v.pk: v for v in values}
+    for pk, text in comments.items():
+        value = known.get(pk)
+        if value is None:
+            raise FigureCommentRequired(pk, "That figure is not in this return: reload the page.")
+        if not text:
+            raise FigureCommentRequired(
+                pk,
+                f"Say what needs to change in measure {value.measure.number}, "
+                f"{value.area.name}, {value.period.label}, or do not send it back.",
+            )
+        if len(text) > FIGURE_COMMENT_MAX_LENGTH:
+            raise FigureCommentRequired(
+                pk,
+                f"A comment on a figure must be {FIGURE_COMMENT_MAX_LENGTH:,} characters or fewer.",
+            )
 
 
 @dataclass(frozen=True)
@@ -114,12 +300,16 @@ def _approve(submission_id: int, *, by: User, require_clean: bool) -> Submission
     try:
         return _approve_atomically(submission_id, by=by, require_clean=require_clean)
     except IntegrityError as exc:
-        # Two returns carrying a figure for the same new period, approved at the same instant:
-        # the database's one-current-value rule lets only the first in. Nothing was saved.
-        raise TransitionError(
-            "Another approval recorded a figure for the same measure and period at the same "
-            "moment, so nothing was saved. Reload the page and try again."
-        ) from exc
+        raise _racing_approval() from exc
+
+
+def _racing_approval() -> TransitionError:
+    # Two returns carrying a figure for the same new period, approved at the same instant:
+    # the database's one-current-value rule lets only the first in. Nothing was saved.
+    return TransitionError(
+        "Another approval recorded a figure for the same measure and period at the same "
+        "moment, so nothing was saved. Reload the page and try again."
+    )
 
 
 def _approve_atomically(submission_id: int, *, by: User, require_clean: bool) -> Submission:
@@ -127,32 +317,46 @@ def _approve_atomically(submission_id: int, *, by: User, require_clean: bool) ->
         submission = _lock(submission_id)
         _check_may_decide(submission, by)
         _check_awaiting_decision(submission)
-        values = list(
-            submission.values.select_related("measure", "area", "period").order_by("row", "pk")
-        )
+        values = _values(submission)
         if require_clean and any(v.warnings for v in values):
             raise NotClean(
                 f"Submission {submission.pk} has warnings, so it needs reviewing on its own."
             )
-        _claim(submission, Status.APPROVED, by=by)
-        corrections, new_versions = _record_values(submission, values, by=by)
-        measure_ids = sorted({v.measure_id for v in values})
-        audit_event(
-            by=by,
-            action=Action.APPROVE,
-            target=submission,
-            changes={
-                "status": [Status.SUBMITTED, Status.APPROVED],
-                "values": len(values),
-                "new_versions": new_versions,
-                "unchanged": len(values) - new_versions,
-                "measures": sorted({v.measure.number for v in values}),
-            },
-        )
-        audit_events(((Action.CORRECT, submission, c) for c in corrections), by=by)
-        transaction.on_commit(partial(enqueue_recompute, measure_ids))
-        notifications.notify_approved(submission)
+        _approve_values(submission, values, by=by)
     return submission
+
+
+def _values(submission: Submission) -> list[SubmittedValue]:
+    return list(submission.values.select_related("measure", "area", "period").order_by("row", "pk"))
+
+
+def _approve_values(
+    submission: Submission,
+    values: list[SubmittedValue],
+    *,
+    by: User,
+    also: Mapping[str, object] | None = None,
+) -> None:
+    """Claim the locked return as approved and record `values` as the approved figures."""
+    _claim(submission, Status.APPROVED, by=by)
+    corrections, new_versions = _record_values(submission, values, by=by)
+    measure_ids = sorted({v.measure_id for v in values})
+    audit_event(
+        by=by,
+        action=Action.APPROVE,
+        target=submission,
+        changes={
+            "status": [Status.SUBMITTED, Status.APPROVED],
+            "values": len(values),
+            "new_versions": new_versions,
+            "unchanged": len(values) - new_versions,
+            "measures": sorted({v.measure.number for v in values}),
+            **(also or {}),
+        },
+    )
+    audit_events(((Action.CORRECT, submission, c) for c in corrections), by=by)
+    transaction.on_commit(partial(enqueue_recompute, measure_ids))
+    notifications.notify_approved(submission)
 
 
 def _record_values(
@@ -198,6 +402,7 @@ def _record_values(
                     "old_version": result.previous.version,
                     "new_version": result.point.version,
                     "data_point": result.point.pk,
+                    "reason": value.note,
                 }
             )
     SubmittedValue.objects.bulk_update(linked, ["data_point"], batch_size=1000)

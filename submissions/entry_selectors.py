@@ -1,6 +1,6 @@
-"""Reads for entering figures: the entry form's rows with the approved figures beside them, an
-uploaded file's preview, and the blank upload template. A fixed number of queries however many
-measures or rows there are."""
+"""Reads for entering figures: the entry grid's rows with the approved figures beside them, an
+uploaded file's preview, the ways of writing periods, and the blank upload template. A fixed
+number of queries however many measures or rows there are."""
 
 from __future__ import annotations
 
@@ -12,94 +12,210 @@ from decimal import Decimal
 from typing import Any
 
 from scorecard.figures import decimal_text
+from scorecard.methods import NUMERATOR_KINDS, ValueKind
 from scorecard.models import Area, AreaKind, DataPoint, Measure
-from scorecard.periods import Period, latest_ended
-from submissions.models import SubmittedValue
+from scorecard.periods import (
+    PERIOD_TYPE_LABELS,
+    Period,
+    PeriodError,
+    PeriodType,
+    gap_text,
+    latest_ended,
+    parse_period,
+    period_in_words,
+    steps_between,
+)
+from submissions.models import Submission, SubmittedValue
 from submissions.validation import CleanValue, Issue, RawRow, validate_rows
 
 
 @dataclass
+class Beside:
+    """The approved figures shown beside one area's input: the latest of an earlier period, and
+    the one already approved for the row's own period (a different figure corrects it)."""
+
+    area: Area
+    previous: tuple[Period, Decimal] | None = None
+    approved: Decimal | None = None
+    #: How long before the row's period `previous` is, when not the period just before.
+    gap: str = ""
+
+
+@dataclass
 class EntryRow:
-    """One input row of the entry form: a measure, area and period, with figures beside it."""
+    """One row of the entry grid: a measure and period, with an input for the local figure (and
+    numerator and denominator where the measure is worked out from them), one for England's
+    where the measure is compared with England, and a note."""
 
     measure: Measure
-    area: Area
     period: Period
-    previous_value: Decimal | None = None
-    previous_period: Period | None = None
-    current_value: Decimal | None = None
+    due: Period
+    local: Beside
+    england: Beside | None
     initial: dict[str, str] = field(default_factory=dict)
+    #: The approver's comment on this figure when it was sent back.
+    comment: str = ""
 
     def identity(self) -> dict[str, str]:
-        return {
-            "measure": str(self.measure.number),
-            "area": self.area.name,
-            "period": self.period.label,
-        }
+        return {"measure": str(self.measure.number), "period": self.period.label}
+
+    @property
+    def key(self) -> tuple[int, Period]:
+        return (self.measure.pk, self.period)
+
+    @property
+    def uses_ratio(self) -> bool:
+        """Numerator and denominator inputs: for percentages, rates and averages, and for any
+        figure that already has them."""
+        return self.measure.kind in NUMERATOR_KINDS or bool(
+            self.initial.get("numerator") or self.initial.get("denominator")
+        )
+
+    @property
+    def uses_variance(self) -> bool:
+        """A variance input: for a directly standardised rate (its interval needs it), and for
+        any figure that already has one."""
+        return self.measure.kind is ValueKind.DSR or bool(self.initial.get("variance"))
+
+    @property
+    def england_ratio(self) -> bool:
+        """England's numerator and denominator: shown only where a figure already has them."""
+        return bool(
+            self.initial.get("england_numerator") or self.initial.get("england_denominator")
+        )
+
+    @property
+    def besides(self) -> list[Beside]:
+        return [self.local] if self.england is None else [self.local, self.england]
 
 
-def entry_rows(
+#: What each area's inputs are called on the form (local figures, England's figures).
+AREA_FIELDS = {
+    AreaKind.LOCAL: ("value", "numerator", "denominator"),
+    AreaKind.ENGLAND: ("england", "england_numerator", "england_denominator"),
+}
+
+
+def due_rows(organisation_id: int, today: date) -> list[EntryRow]:
+    """A row for each of the organisation's measures, for the period now due (its latest ended
+    period, whatever its type): the figures a data lead is usually asked for."""
+    measures = _measures(organisation_id)
+    return _rows([(m, latest_ended(m.periods_of, today)) for m in measures], today=today)
+
+
+def period_rows(
     organisation_id: int,
     periods: Iterable[Period],
     values: Iterable[SubmittedValue] = (),
+    *,
+    today: date,
+    comments: bool = False,
 ) -> list[EntryRow]:
-    """Input rows for the organisation's measures of each period's type (local area, and England
-    for measures compared with it), plus any already-entered values, with approved figures."""
-    periods = list(periods)
-    values = list(values)
-    measures = list(
-        Measure.objects.filter(
-            organisation_id=organisation_id,
-            active=True,
-            period_type__in={p.type.value for p in periods},
-        ).order_by("number")
+    """A row for each of the organisation's measures reported by each period's type, and one for
+    each already-entered value (filled in with it; with `comments`, the approver's comment)."""
+    periods = sorted(set(periods))
+    measures = _measures(organisation_id)
+    keys = [(m, p) for p in periods for m in measures if m.periods_of is p.type]
+    return _rows(keys, values, today=today, comments=comments)
+
+
+def rows_for(
+    organisation_id: int, keys: Iterable[tuple[str, str]], *, today: date
+) -> list[EntryRow]:
+    """Rows for (measure number, period label) pairs as posted back by the form; pairs that name
+    no measure of the organisation or no period are left out (the validator explains them)."""
+    measures = {str(m.number): m for m in _measures(organisation_id)}
+    found = []
+    for number, label in keys:
+        measure = measures.get(number)
+        if measure is None:
+            continue
+        try:
+            found.append((measure, parse_period(label, measure.periods_of)))
+        except PeriodError:
+            continue
+    return _rows(found, today=today)
+
+
+def _measures(organisation_id: int) -> list[Measure]:
+    return list(
+        Measure.objects.filter(organisation_id=organisation_id, active=True).order_by("number")
     )
+
+
+def _rows(
+    keys: Iterable[tuple[Measure, Period]],
+    values: Iterable[SubmittedValue] = (),
+    *,
+    today: date,
+    comments: bool = False,
+) -> list[EntryRow]:
     areas = {a.kind: a for a in Area.objects.filter(kind__in=[AreaKind.LOCAL, AreaKind.ENGLAND])}
-    rows: dict[tuple[int, int, Period], EntryRow] = {}
-    for period in sorted(periods):
-        for measure in measures:
-            if measure.periods_of is not period.type:
-                continue
-            for kind in (AreaKind.LOCAL, AreaKind.ENGLAND):
-                if kind == AreaKind.ENGLAND and not measure.comparable_with_england:
-                    continue
-                if kind in areas:
-                    rows[(measure.pk, areas[kind].pk, period)] = EntryRow(
-                        measure, areas[kind], period
-                    )
+    local, england = areas.get(AreaKind.LOCAL), areas.get(AreaKind.ENGLAND)
+    rows: dict[tuple[int, Period], EntryRow] = {}
+
+    def row_of(measure: Measure, period: Period) -> EntryRow | None:
+        if (measure.pk, period) not in rows:
+            if local is None:
+                return None
+            shown = england if measure.comparable_with_england else None
+            rows[(measure.pk, period)] = EntryRow(
+                measure,
+                period,
+                latest_ended(measure.periods_of, today),
+                Beside(local),
+                Beside(shown) if shown else None,
+            )
+        return rows[(measure.pk, period)]
+
+    for measure, period in keys:
+        row_of(measure, period)
     for value in values:
-        period = value.period.period
-        key = (value.measure_id, value.area_id, period)
-        row = rows.get(key) or EntryRow(value.measure, value.area, period)
-        row.initial = {
-            "value": decimal_text(value.value),
-            "numerator": decimal_text(value.numerator),
-            "denominator": decimal_text(value.denominator),
-            "variance": decimal_text(value.variance),
-            "note": value.note,
-        }
-        rows[key] = row
+        row = row_of(value.measure, value.period.period)
+        if row is None or value.area.kind not in AREA_FIELDS:
+            continue
+        if value.area.kind == AreaKind.ENGLAND and row.england is None:
+            row.england = Beside(value.area)
+        names = AREA_FIELDS[AreaKind(value.area.kind)]
+        figures = (value.value, value.numerator, value.denominator)
+        row.initial.update({n: decimal_text(f) for n, f in zip(names, figures, strict=False)})
+        if value.area.kind == AreaKind.LOCAL and value.variance is not None:
+            row.initial["variance"] = decimal_text(value.variance)
+        notes = [row.initial.get("note", ""), value.note]
+        row.initial["note"] = "\n".join(dict.fromkeys(n for n in notes if n))
+        if comments and value.review_comment:
+            row.comment = "\n".join(
+                dict.fromkeys(c for c in (row.comment, value.review_comment) if c)
+            )
     _attach_approved(list(rows.values()))
-    return sorted(rows.values(), key=lambda r: (r.period, r.measure.number, r.area.kind != "local"))
+    return sorted(rows.values(), key=lambda r: (r.measure.number, r.period))
 
 
 def _attach_approved(rows: list[EntryRow]) -> None:
-    """Give each row the current approved figure of its period and of the period before."""
+    """Give each area of each row its approved figure for the row's period, and the latest
+    approved figure of an earlier period."""
     if not rows:
         return
+    besides = [b for r in rows for b in (r.local, r.england) if b is not None]
     points: dict[tuple[int, int], list[tuple[Period, Decimal]]] = defaultdict(list)
     for point in DataPoint.objects.filter(
         is_current=True,
         measure_id__in={r.measure.pk for r in rows},
-        area_id__in={r.area.pk for r in rows},
+        area_id__in={b.area.pk for b in besides},
     ).select_related("period"):
         points[(point.measure_id, point.area_id)].append((point.period.period, point.value))
+    for series in points.values():
+        series.sort(key=lambda entry: entry[0])
     for row in rows:
-        series = sorted(points.get((row.measure.pk, row.area.pk), []), key=lambda e: e[0])
-        earlier = [(p, v) for p, v in series if p < row.period]
-        if earlier:
-            row.previous_period, row.previous_value = earlier[-1]
-        row.current_value = next((v for p, v in series if p == row.period), None)
+        for beside in (row.local, row.england):
+            if beside is None:
+                continue
+            series = points.get((row.measure.pk, beside.area.pk), [])
+            earlier = [(p, v) for p, v in series if p < row.period]
+            beside.previous = earlier[-1] if earlier else None
+            if earlier and steps_between(earlier[-1][0], row.period) > 1:
+                beside.gap = gap_text(earlier[-1][0], row.period)
+            beside.approved = next((v for p, v in series if p == row.period), None)
 
 
 # An upload's preview -------------------------------------------------------------------------
@@ -113,6 +229,8 @@ class PreviewRow:
     clean: CleanValue | None
     errors: list[Issue]
     warnings: list[Issue]
+    #: The measure the row names, if it is one of the user's (even when the row has errors).
+    measure: Measure | None = None
 
     @property
     def status(self) -> str:
@@ -134,15 +252,26 @@ class Preview:
     rows: list[PreviewRow]
     general: list[Issue]
     counts: dict[str, int]
+    #: For a file joining or replacing an open return: how many of its figures the file
+    #: replaces, and how many of its other figures stay (joining) or go (replacing).
+    replaced: int = 0
+    untouched: int = 0
 
     @property
     def has_errors(self) -> bool:
         return bool(self.counts["error"] or self.general)
 
 
-def upload_preview(rows: list[RawRow], *, user: Any, today: date | None = None) -> Preview:
+def upload_preview(
+    rows: list[RawRow],
+    *,
+    user: Any,
+    today: date | None = None,
+    submission: Submission | None = None,
+) -> Preview:
     """Validate an uploaded file's rows and mark each new, changed, unchanged or in error,
-    problems first, with counts for the summary."""
+    problems first, with counts for the summary; with the open `submission` the file is meant
+    for, how many of its figures the file's replace and how many it does not touch."""
     result = validate_rows(rows, user=user, today=today)
     by_row: dict[int, list[Issue]] = defaultdict(list)
     general = []
@@ -158,6 +287,7 @@ def upload_preview(rows: list[RawRow], *, user: Any, today: date | None = None) 
             None if raw.row in result.rows_with_errors else clean.get(raw.row),
             [i for i in by_row.get(raw.row, []) if i.level == "error"],
             [i for i in by_row.get(raw.row, []) if i.level == "warning"],
+            result.measures.get(raw.row),
         )
         for raw in rows
     ]
@@ -167,7 +297,45 @@ def upload_preview(rows: list[RawRow], *, user: Any, today: date | None = None) 
         counts[row.status] += 1
         if row.warnings and not row.errors:
             counts["warning"] += 1
-    return Preview(preview_rows, general, counts)
+    preview = Preview(preview_rows, general, counts)
+    if submission is not None:
+        arriving = {v.key for v in result.values}
+        held = {
+            (measure, area, Period(PeriodType(kind), start, end))
+            for measure, area, kind, start, end in submission.values.values_list(
+                "measure_id", "area_id", "period__period_type", "period__start", "period__end"
+            )
+        }
+        preview.replaced = len(held & arriving)
+        preview.untouched = len(held - arriving)
+    return preview
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How to write one kind of period, with the one now due as the example."""
+
+    kind: str
+    example: Period
+
+    @property
+    def covers(self) -> str:
+        return period_in_words(self.example)
+
+
+def period_conventions(organisation_id: int, today: date) -> list[Convention]:
+    """How to write each kind of period the organisation's measures are reported by, one
+    example each (the period now due), so financial and calendar quarters are never confused."""
+    kinds = set(
+        Measure.objects.filter(organisation_id=organisation_id, active=True).values_list(
+            "period_type", flat=True
+        )
+    )
+    return [
+        Convention(PERIOD_TYPE_LABELS[kind], latest_ended(kind, today))
+        for kind in PeriodType
+        if kind.value in kinds
+    ]
 
 
 def template_records(organisation_id: int, today: date) -> list[dict[str, object]]:

@@ -54,6 +54,17 @@ class Submission(models.Model):
     events = GenericRelation(
         "audit.Event", object_id_field="target_id", content_type_field="target_type"
     )
+    split_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="split_into",
+        help_text=(
+            "The return an approver approved in part: the figures they sent back, each with a "
+            "comment, form this return."
+        ),
+    )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="submissions_edited",
@@ -71,6 +82,9 @@ class Submission(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="approved") | Q(decided_by__isnull=False),
                 name="approved_submission_has_approver",
+            ),
+            models.CheckConstraint(
+                condition=~Q(split_from=F("id")), name="submission_not_split_from_itself"
             ),
         ]
 
@@ -107,6 +121,9 @@ class SubmittedValue(models.Model):
     )
     note = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    review_comment = models.TextField(
+        blank=True, help_text="The approver's comment when this figure was last sent back."
+    )
     data_point = models.OneToOneField(
         "scorecard.DataPoint",
         on_delete=models.PROTECT,
@@ -129,6 +146,11 @@ class SubmittedValue(models.Model):
         return f"{self.measure_id} {self.period_id}: {self.value}"
 
 
+class UploadMode(models.TextChoices):
+    ADD = "add", "Add to the return"
+    REPLACE = "replace", "Replace the return's figures"
+
+
 class StagedUpload(models.Model):
     """A parsed upload waiting for its data lead to confirm the preview.
 
@@ -149,6 +171,15 @@ class StagedUpload(models.Model):
         help_text="The open return whose values the file replaces; empty for a new return.",
     )
     rows = models.JSONField(help_text="[[row number, {column: text}], ...] as parsed.")
+    mode = models.CharField(
+        max_length=10,
+        choices=UploadMode.choices,
+        default=UploadMode.REPLACE,
+        help_text="For an open return: whether the file's figures replace its own or join them.",
+    )
+    ignored = models.PositiveIntegerField(
+        default=0, help_text="Rows of the file left without a figure, and so skipped."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:

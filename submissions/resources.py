@@ -61,35 +61,62 @@ class LongFormatResource(resources.Resource):
         fields = FIELDS
         import_id_fields: tuple[str, ...] = ()
 
-    def raw_rows(self, dataset: tablib.Dataset) -> tuple[list[RawRow], list[Issue]]:
+    def raw_rows(self, dataset: tablib.Dataset) -> RowsRead:
         """The dataset's data rows, numbered as a spreadsheet shows them (the header is row 1).
 
         Column names are matched ignoring case and surrounding spaces; optional columns may be
-        left out; rows with every cell blank are skipped.
+        left out. Rows with every cell blank are skipped; rows with no figure in them (value,
+        numerator, denominator and note blank: template rows left blank) are skipped and
+        counted, as the form ignores a measure left blank. A file with nothing else is refused.
         """
         headers = [_header(h) for h in dataset.headers or []]
         missing = [c for c in REQUIRED_COLUMNS if c not in headers]
         if missing:
             names = ", ".join(f"'{c}'" for c in missing)
-            return [], [
-                Issue(
-                    1,
-                    missing[0],
-                    f"The file has no {names} column: its first row must name the columns "
-                    f"{', '.join(FIELDS)}.",
-                )
-            ]
+            return RowsRead(
+                [],
+                [
+                    Issue(
+                        1,
+                        missing[0],
+                        f"The file has no {names} column: its first row must name the columns "
+                        f"{', '.join(FIELDS)}.",
+                    )
+                ],
+            )
         position = {name: headers.index(name) for name in FIELDS if name in headers}
         rows: list[RawRow] = []
+        ignored = 0
         for index, cells in enumerate(dataset, start=2):
             record = {name: cells[i] for name, i in position.items()}
             record.update({name: "" for name in FIELDS if name not in position})
             if all(v is None or str(v).strip() == "" for v in record.values()):
                 continue
-            rows.append(RawRow(index, {name: self.fields[name].clean(record) for name in FIELDS}))
-        if not rows:
-            return [], [Issue(None, "file", "The file has no figures in it: only a header row.")]
-        return rows, []
+            row = RawRow(index, {name: self.fields[name].clean(record) for name in FIELDS})
+            if row.is_blank:
+                ignored += 1
+            else:
+                rows.append(row)
+        if rows:
+            return RowsRead(rows, [], ignored)
+        if ignored:
+            message = (
+                f"None of the file's {ignored:,} rows has a figure in it: fill in the value "
+                "column for each figure you are sending, and leave the rest blank."
+            )
+        else:
+            message = "The file has no figures in it: only a header row."
+        return RowsRead([], [Issue(None, "file", message)], ignored)
+
+
+@dataclass(frozen=True)
+class RowsRead:
+    """What the rows of a file say: the rows with figures, problems with the file as a whole,
+    and how many rows were left without a figure and so ignored."""
+
+    rows: list[RawRow]
+    issues: list[Issue]
+    ignored: int = 0
 
 
 def _header(value: Any) -> str:
@@ -100,6 +127,8 @@ def _header(value: Any) -> str:
 class ParsedFile:
     rows: list[RawRow]
     issues: list[Issue]
+    #: Rows without a figure (template rows left blank), skipped.
+    ignored: int = 0
 
 
 def read_values_file(name: str, content: bytes) -> ParsedFile:
@@ -147,8 +176,14 @@ def read_values_file(name: str, content: bytes) -> ParsedFile:
             )
     if not dataset.headers:
         return _file_error("The file is empty.")
-    rows, issues = LongFormatResource().raw_rows(dataset)
-    return ParsedFile(rows, issues)
+    read = LongFormatResource().raw_rows(dataset)
+    return ParsedFile(read.rows, read.issues, read.ignored)
+
+
+def ignored_text(count: int) -> str:
+    """How many rows were skipped for having no figure, as pages and the command say it."""
+    rows = "1 row left blank was" if count == 1 else f"{count:,} rows left blank were"
+    return f"{rows} ignored: no value, numerator, denominator or note"
 
 
 def _file_error(message: str) -> ParsedFile:

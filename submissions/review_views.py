@@ -1,8 +1,12 @@
-"""The approver's pages: the queue of submitted returns, bulk approval, and one return's review.
+"""The approver's pages: the queue of submitted returns, bulk approval, and one return's review,
+where the approver approves it, sends it back, or sends back some figures (each with a comment)
+while approving the rest.
 
 Thin: the rules (who may decide, which states allow it, what approval writes) live in
 submissions.approval; these views parse the request, call it and say what happened.
 """
+
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -12,19 +16,67 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from audit.selectors import history_for
 from portal.permissions import can, requires
-from submissions import approval, selectors
-from submissions.models import Status, Submission
+from submissions import approval, review_selectors, selectors
+from submissions.models import Status, Submission, SubmittedValue
+
+#: Returns with more figures than this are decided whole on the page: two fields a figure
+#: must stay within Django's limit on posted fields (DATA_UPLOAD_MAX_NUMBER_FIELDS, 1,000).
+MAX_FIGURES_ONE_BY_ONE = 400
 
 
-class SendBackForm(forms.Form):
+class DecisionForm(forms.Form):
+    """A comment for the whole return, and for each figure a "send back" box and a comment."""
+
     comment = forms.CharField(
         label="Comment for the data lead",
+        required=False,
         help_text="Say what needs to change. The data lead sees it on the return and by e-mail.",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter a comment saying what the data lead needs to change"},
     )
+
+    def __init__(self, *args: Any, values: list[SubmittedValue], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].mark_optional = False  # type: ignore[attr-defined]
+        self.values = values if len(values) <= MAX_FIGURES_ONE_BY_ONE else []
+        for value in self.values:
+            where = f"measure {value.measure.number}, {value.area.name}, {value.period.label}"
+            self.fields[f"back-{value.pk}"] = forms.BooleanField(
+                required=False, label=f"Send back {where}"
+            )
+            self.fields[f"comment-{value.pk}"] = forms.CharField(
+                required=False,
+                max_length=approval.FIGURE_COMMENT_MAX_LENGTH,
+                label=f"What needs to change in {where}",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for value in self.values:
+            ticked = data.get(f"back-{value.pk}")
+            comment = (data.get(f"comment-{value.pk}") or "").strip()
+            where = f"measure {value.measure.number}, {value.area.name}, {value.period.label}"
+            if ticked and not comment:
+                self.add_error(
+                    f"comment-{value.pk}", f"Say what needs to change in {where}, or untick it"
+                )
+            elif comment and not ticked:
+                self.add_error(
+                    f"comment-{value.pk}",
+                    f"Tick ‘Send back’ for {where} to send it back, or delete its comment",
+                )
+        return data
+
+    def send_back(self) -> dict[int, str]:
+        """The figures ticked to send back, each with its comment."""
+        return {
+            v.pk: self.cleaned_data.get(f"comment-{v.pk}", "")
+            for v in self.values
+            if self.cleaned_data.get(f"back-{v.pk}")
+        }
 
 
 def _reviewer(request: HttpRequest) -> User:
@@ -83,46 +135,85 @@ def review(request: HttpRequest, submission_id: int) -> HttpResponse:
         Submission.objects.select_related("organisation", "created_by", "decided_by"),
         pk=submission_id,
     )
-    form = SendBackForm()
+    lines, since = review_selectors.review_lines(submission)
+    values = [line.value for line in lines]
+    form = DecisionForm(values=values)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
-            if action == "approve":
-                approval.submission_approve(submission.pk, by=user)
-                messages.success(
-                    request,
-                    f"Submission {submission.pk} from {submission.organisation.short_name} "
-                    "approved. The live scorecard is being updated.",
-                )
-                return redirect("submissions:queue")
-            if action == "send_back":
-                form = SendBackForm(request.POST)
-                if form.is_valid():
-                    approval.submission_send_back(
-                        submission.pk, by=user, comment=form.cleaned_data["comment"]
-                    )
-                    messages.success(
-                        request,
-                        f"Submission {submission.pk} sent back to "
-                        f"{submission.organisation.name} with your comment.",
-                    )
-                    return redirect("submissions:queue")
-            else:
-                return HttpResponseBadRequest("Choose to approve or to send back.")
-        except approval.TransitionError as exc:
-            messages.error(request, str(exc))
-            return redirect("submissions:review", submission_id=submission.pk)
-        except approval.CommentRequired as exc:
-            form.add_error("comment", str(exc))
+        if action not in ("approve", "send_back"):
+            return HttpResponseBadRequest("Choose to approve or to send back.")
+        form = DecisionForm(request.POST, values=values)
+        if form.is_valid():
+            try:
+                return _decide(request, submission, form, action, by=user)
+            except approval.TransitionError as exc:
+                messages.error(request, str(exc))
+                return redirect("submissions:review", submission_id=submission.pk)
+            except approval.FigureCommentRequired as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            except approval.CommentRequired as exc:
+                form.add_error("comment", str(exc))
+    figures = [
+        {
+            "line": line,
+            "back": form[f"back-{line.value.pk}"] if form.values else None,
+            "comment": form[f"comment-{line.value.pk}"] if form.values else None,
+        }
+        for line in lines
+    ]
     return render(
         request,
         "submissions/review/review.html",
         {
             "submission": submission,
-            "lines": selectors.value_lines(submission),
-            "events": submission.events.select_related("actor"),
+            "figures": figures,
+            "since": since,
+            "history": history_for(submission),
             "form": form,
+            "one_by_one": bool(form.values),
             "awaiting": submission.status == Status.SUBMITTED,
             "may_decide": can(user, "approve_submission", submission),
         },
     )
+
+
+def _decide(
+    request: HttpRequest, submission: Submission, form: DecisionForm, action: str, *, by: User
+) -> HttpResponse:
+    name = submission.organisation.short_name
+    if action == "send_back":
+        figures = form.send_back()
+        approval.submission_send_back(
+            submission.pk, by=by, comment=form.cleaned_data["comment"], figure_comments=figures
+        )
+        messages.success(
+            request,
+            f"Submission {submission.pk} sent back to {submission.organisation.name} with "
+            f"your comment{'s' if figures else ''}.",
+        )
+        return redirect("submissions:queue")
+    decision = approval.submission_decide(
+        submission.pk, by=by, send_back=form.send_back(), comment=form.cleaned_data["comment"]
+    )
+    if decision.approved is None:
+        messages.success(
+            request,
+            f"Every figure of submission {submission.pk} was marked to send back, so the return "
+            f"was sent back to {submission.organisation.name} with your comments.",
+        )
+    elif decision.sent_back is None:
+        messages.success(
+            request,
+            f"Submission {submission.pk} from {name} approved. The live scorecard is being "
+            "updated.",
+        )
+    else:
+        back = decision.sent_back.values.count()
+        kept = decision.approved.values.count()
+        messages.success(
+            request,
+            f"Submission {submission.pk} from {name}: {kept} figure{'s' if kept != 1 else ''} "
+            f"approved; {back} sent back to the data lead as submission "
+            f"{decision.sent_back.pk}. The live scorecard is being updated.",
+        )
+    return redirect("submissions:queue")

@@ -18,15 +18,18 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from audit.models import Event
-from audit.selectors import events_for
 from portal.permissions import can
 from scorecard import figures
 from scorecard.figures import decimal_text
 from scorecard.models import DataPoint, Measure
 from scorecard.periods import Period, PeriodType, latest_ended
 from scorecard.selectors import local_area
-from submissions.models import Status, Submission, SubmittedValue
+from submissions.models import (
+    EDITABLE_STATUSES,
+    Status,
+    Submission,
+    SubmittedValue,
+)
 from submissions.validation import RawRow
 
 #: How many recent periods of each type the entry form offers, whether or not they are missing.
@@ -74,6 +77,11 @@ def organisation_submissions(organisation_id: int) -> QuerySet[Submission]:
         .annotate(value_count=Count("values"))
         .order_by("-created_at", "-id")
     )
+
+
+def editable_returns(organisation_id: int, limit: int = 5) -> QuerySet[Submission]:
+    """The organisation's newest returns still open to change (a file can be added to them)."""
+    return organisation_submissions(organisation_id).filter(status__in=EDITABLE_STATUSES)[:limit]
 
 
 def period_choices(organisation_id: int, today: date) -> list[tuple[str, list[Period]]]:
@@ -150,7 +158,13 @@ class ValueLine:
 
     @property
     def warnings(self) -> list[str]:
+        """The value's warnings as written for its data lead."""
         return [warning_text(w) for w in self.value.warnings or []]
+
+    @property
+    def review_warnings(self) -> list[str]:
+        """The value's warnings as written for the approver."""
+        return [warning_text(w, reviewer=True) for w in self.value.warnings or []]
 
     @property
     def change(self) -> Decimal | None:
@@ -201,25 +215,29 @@ def _line(value: SubmittedValue, history: list[DataPoint]) -> ValueLine:
     return ValueLine(value, same[-1] if same else None, earlier[-1] if earlier else None)
 
 
-def submission_events(submission: Submission) -> QuerySet[Event]:
-    return events_for(submission)
-
-
 def stored_rows(submission: Submission) -> list[RawRow]:
     """The submission's values as raw rows, to run them through the validator again."""
+    return [row for row, _ in stored_rows_with_keys(submission)]
+
+
+def stored_rows_with_keys(submission: Submission) -> list[tuple[RawRow, tuple[int, int, Period]]]:
+    """The submission's values as raw rows, each with its (measure, area, period) key."""
     return [
-        RawRow(
-            v.row,
-            {
-                "measure": str(v.measure.number),
-                "period": v.period.label,
-                "area": v.area.name,
-                "value": decimal_text(v.value),
-                "numerator": decimal_text(v.numerator),
-                "denominator": decimal_text(v.denominator),
-                "note": v.note,
-                "variance": decimal_text(v.variance),
-            },
+        (
+            RawRow(
+                v.row,
+                {
+                    "measure": str(v.measure.number),
+                    "period": v.period.label,
+                    "area": v.area.name,
+                    "value": decimal_text(v.value),
+                    "numerator": decimal_text(v.numerator),
+                    "denominator": decimal_text(v.denominator),
+                    "note": v.note,
+                    "variance": decimal_text(v.variance),
+                },
+            ),
+            (v.measure_id, v.area_id, v.period.period),
         )
         for v in submission.values.select_related("measure", "area", "period").order_by("row")
     ]
@@ -296,8 +314,10 @@ def recent_decisions(limit: int = 10) -> QuerySet[Submission]:
     )
 
 
-def warning_text(warning: object) -> str:
-    """A stored warning as a sentence, whether the validator kept a string or a dict."""
+def warning_text(warning: object, *, reviewer: bool = False) -> str:
+    """A stored warning as a sentence for the data lead, or with `reviewer` for the approver
+    (warnings stored before they had a reviewer's wording give the lead's)."""
     if isinstance(warning, dict):
-        return str(warning.get("message") or warning.get("text") or warning)
+        text = warning.get("review") if reviewer else None
+        return str(text or warning.get("message") or warning.get("text") or warning)
     return str(warning)

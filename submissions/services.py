@@ -31,6 +31,7 @@ from submissions.models import (
     Status,
     Submission,
     SubmittedValue,
+    UploadMode,
 )
 from submissions.notifications import notify_submitted
 from submissions.validation import (
@@ -45,8 +46,10 @@ from submissions.validation import (
 class InvalidSubmission(DomainError):
     """The figures have errors; nothing was saved (HTTP 400 with every problem)."""
 
-    def __init__(self, errors: list[Issue]) -> None:
+    def __init__(self, errors: list[Issue], warnings: Sequence[Issue] = ()) -> None:
         self.errors = errors
+        #: The warnings raised beside the errors, for pages that show both.
+        self.warnings = list(warnings)
         super().__init__(f"{len(errors)} problem(s) with the figures: nothing was saved.")
 
     def problems(self) -> list[Problem]:
@@ -71,7 +74,7 @@ def _require_editable(submission: Submission, by: Any) -> None:
 
 
 def _warning_list(clean: CleanValue) -> list[dict[str, str]]:
-    return [{"field": "value", "message": message} for message in clean.warnings]
+    return [warning.stored() for warning in clean.warnings]
 
 
 def _store_values(submission: Submission, values: Sequence[CleanValue]) -> None:
@@ -109,11 +112,19 @@ def _summary(result: ValidationResult) -> dict[str, object]:
                 "period": v.period.label,
                 "from": decimal_text(v.current),
                 "to": decimal_text(v.value),
+                "reason": v.note,
             }
             for v in result.values
             if v.is_correction
         ],
     }
+
+
+def figures_check(*, by: Any, rows: Sequence[RawRow]) -> ValidationResult:
+    """Check figures as submitting them would (every warning and correction needing its note),
+    saving nothing: the entry grid's "Check figures"."""
+    _require_lead(by)
+    return validate_rows(rows, user=by, require_notes=True)
 
 
 @transaction.atomic
@@ -125,7 +136,7 @@ def submission_create(
     _require_lead(by)
     result = validate_rows(rows, user=by, require_notes=submit)
     if not result.ok:
-        raise InvalidSubmission(result.errors)
+        raise InvalidSubmission(result.errors, result.warnings)
     submission = Submission.objects.create(
         organisation_id=by.organisation_id, channel=Channel(channel), created_by=by
     )
@@ -156,7 +167,7 @@ def submission_update(
     _require_editable(submission, by)
     result = validate_rows(rows, user=by, require_notes=submit)
     if not result.ok:
-        raise InvalidSubmission(result.errors)
+        raise InvalidSubmission(result.errors, result.warnings)
     # Claim the row first: a return submitted meanwhile is refused rather than edited after.
     claimed = Submission.objects.filter(pk=submission.pk, status__in=EDITABLE_STATUSES).update(
         updated_at=timezone.now()
@@ -268,11 +279,19 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def upload_stage(
-    *, by: Any, filename: str, rows: Sequence[RawRow], submission: Submission | None = None
+    *,
+    by: Any,
+    filename: str,
+    rows: Sequence[RawRow],
+    submission: Submission | None = None,
+    mode: str = UploadMode.REPLACE,
+    ignored: int = 0,
 ) -> str:
     """Keep parsed rows until the data lead confirms them; returns the token for the preview.
 
     The rows stay out of hidden form fields so the confirmed data is exactly what was previewed.
+    With an open `submission`, `mode` says whether the file's figures replace its figures or
+    are added to them; `ignored` is how many rows the file had without a figure.
     """
     StagedUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_MAX_AGE).delete()
     staged = StagedUpload.objects.create(
@@ -280,6 +299,8 @@ def upload_stage(
         user=by,
         filename=filename[:255],
         submission=submission,
+        mode=UploadMode(mode),
+        ignored=ignored,
         rows=[[r.row, {k: _cell(v) for k, v in r.fields.items()}] for r in rows],
     )
     return staged.token
@@ -300,7 +321,8 @@ def upload_load(token: str, *, user: Any) -> StagedUpload | None:
 
 @transaction.atomic
 def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
-    """Save a previewed upload: a new draft, or the replacement values of an open return.
+    """Save a previewed upload: a new draft, or an open return's figures replaced by the file's
+    or joined by them.
 
     The staged rows are deleted first, in the same transaction: of two confirmations racing,
     the second finds them gone and saves nothing.
@@ -313,6 +335,18 @@ def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
         return created
     existing = Submission.objects.filter(pk=staged.submission_id).first()
     if existing is None:
-        raise NotAllowed("The return this file was meant to replace no longer exists.")
-    submission_update(existing, by=by, rows=staged.raw_rows, channel=Channel.UPLOAD)
+        raise NotAllowed("The return this file was meant for no longer exists.")
+    rows = staged.raw_rows
+    if staged.mode == UploadMode.ADD:
+        rows = _joined(existing, rows, by=by)
+    submission_update(existing, by=by, rows=rows, channel=Channel.UPLOAD)
     return existing
+
+
+def _joined(submission: Submission, rows: list[RawRow], *, by: Any) -> list[RawRow]:
+    """The return's figures with `rows` added: a row for a measure, area and period the return
+    already has replaces that figure. The added rows are numbered after the return's own."""
+    arriving = {v.key for v in validate_rows(rows, user=by).values}
+    kept = [row for row, key in selectors.stored_rows_with_keys(submission) if key not in arriving]
+    offset = max((row.row for row in kept), default=0)
+    return kept + [RawRow(offset + row.row, row.fields) for row in rows]

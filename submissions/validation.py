@@ -45,7 +45,7 @@ from scorecard.periods import (
     latest_ended,
     parse_period,
 )
-from submissions.warnings import HISTORY_PERIODS, figure_warnings
+from submissions.warnings import FigureWarning, figure_warnings, history_start
 
 #: The long format's columns, in the contract's order; `variance` (a directly standardised
 #: rate's, for Dobson's interval) is optional and comes last.
@@ -61,6 +61,10 @@ FIELDS: tuple[str, ...] = (
 )
 #: Columns a file must have; the others may be left out and then count as blank.
 REQUIRED_COLUMNS: tuple[str, ...] = ("measure", "period", "value")
+#: The columns that carry a figure: a row with all of them blank has no figure in it.
+FIGURE_FIELDS: tuple[str, ...] = ("value", "numerator", "denominator", "note")
+#: The longest note a figure can carry.
+NOTE_MAX_LENGTH = 2000
 
 Level = Literal["error", "warning"]
 
@@ -93,6 +97,12 @@ class RawRow:
     def get(self, name: str) -> Any:
         return self.fields.get(name)
 
+    @property
+    def is_blank(self) -> bool:
+        """No figure in it: value, numerator, denominator and note all blank (a template row,
+        or a form row left empty). Every channel leaves such rows out rather than refuse them."""
+        return all(cell_text(self.fields.get(name)) == "" for name in FIGURE_FIELDS)
+
 
 @dataclass
 class CleanValue:
@@ -112,7 +122,7 @@ class CleanValue:
     #: The latest approved figure for an earlier period, to show beside the new one.
     previous: Decimal | None = None
     previous_period: Period | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[FigureWarning] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[int, int, Period]:
@@ -140,6 +150,8 @@ class ValidationResult:
     issues: list[Issue]
     #: Rows that had errors (their values are not in `values`).
     rows_with_errors: set[int] = field(default_factory=set)
+    #: The measure each row named, where it is one the user may submit (errors or not).
+    measures: dict[int, Measure] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Issue]:
@@ -244,9 +256,19 @@ class _Checker:
         parsed.period = self._period(raw, parsed.measure)
         parsed.value, parsed.numerator, parsed.denominator = self._figures(raw, parsed.measure)
         parsed.variance = self._variance(raw, parsed.measure, parsed.numerator)
-        parsed.note = cell_text(raw.get("note"))
+        parsed.note = self._note(raw)
         parsed.failed = len(self.issues) > before
         return parsed
+
+    def _note(self, raw: RawRow) -> str:
+        note = cell_text(raw.get("note"))
+        if len(note) > NOTE_MAX_LENGTH:
+            self.error(
+                raw.row,
+                "note",
+                f"The note must be {NOTE_MAX_LENGTH:,} characters or fewer; it has {len(note):,}.",
+            )
+        return note
 
     def _measure(self, raw: RawRow) -> Measure | None:
         text = cell_text(raw.get("measure"))
@@ -335,7 +357,9 @@ class _Checker:
         if problem:
             self.error(row, "value", problem)
         elif value is None:
-            self.error(row, "value", "Enter the value (delete the row if you have no figure).")
+            self.error(
+                row, "value", "Enter the value, or leave the whole row blank if you have no figure."
+            )
         numerator, problem = _number(raw.get("numerator"), "numerator")
         if problem:
             self.error(row, "numerator", problem)
@@ -492,25 +516,44 @@ def validate_rows(
         )
         clean.warnings = figure_warnings(
             clean.measure,
+            clean.period,
             clean.value,
             history.fill(clean),
             numerator=clean.numerator,
             local=clean.area.kind == AreaKind.LOCAL,
         )
-        for message in clean.warnings:
-            checker.issues.append(Issue(clean.row, "value", message, "warning"))
-        if require_notes and clean.warnings and not clean.note:
-            checker.error(
-                clean.row,
-                "note",
-                "Add a note: this value has a warning, and a value with a warning needs a "
-                "note explaining it before the return can be submitted.",
-            )
+        for warning in clean.warnings:
+            checker.issues.append(Issue(clean.row, "value", warning.lead, "warning"))
+        if require_notes and not clean.note:
+            missing = _missing_note(clean)
+            if missing:
+                checker.error(clean.row, "note", missing)
         values.append(clean)
     order = {raw.row: index for index, raw in enumerate(rows)}
     issues = sorted(checker.issues, key=lambda i: -1 if i.row is None else order.get(i.row, -1))
     failed = {i.row for i in issues if i.level == "error" and i.row is not None}
-    return ValidationResult(values, issues, failed)
+    measures = {p.raw.row: p.measure for p in parsed if p.measure is not None}
+    return ValidationResult(values, issues, failed, measures)
+
+
+def _missing_note(clean: CleanValue) -> str | None:
+    """Why a value needs a note before it is submitted: a warning to explain, or the reason for
+    correcting an approved figure (shown to the approver and kept in the history)."""
+    if clean.is_correction:
+        places = clean.measure.decimal_places
+        change = (
+            f"this changes the approved figure for {clean.period.label} from "
+            f"{uk_number(clean.current, places)} to {uk_number(clean.value, places)}"
+        )
+        if clean.warnings:
+            return f"Add a note: {change}, and it has a warning. Give the reason and explain it."
+        return f"Give the reason for the correction in the note: {change}."
+    if clean.warnings:
+        return (
+            "Add a note: this value has a warning, and a value with a warning needs a note "
+            "explaining it before the return can be submitted."
+        )
+    return None
 
 
 class _History:
@@ -542,16 +585,17 @@ class _History:
         )
 
     def fill(self, clean: CleanValue) -> list[tuple[Period, Decimal]]:
-        """Set the value's current and previous approved figures; return its recent history
-        (approved figures of the periods before its own, oldest first)."""
+        """Set the value's current and previous approved figures; return the history its
+        warnings judge it against (oldest first): the approved figures within its window of
+        consecutive periods before its own, or, when there are none, the latest before it."""
         key = (clean.measure.pk, clean.area.pk)
         periods = self.periods.get(key, [])
         points = self.points.get(key, [])
         index = bisect_left(periods, clean.period)
         if index < len(periods) and periods[index] == clean.period:
             clean.approved = points[index]
-        start = max(0, index - HISTORY_PERIODS)
-        history = [(periods[i], points[i].value) for i in range(start, index)]
-        if history:
-            clean.previous_period, clean.previous = history[-1]
-        return history
+        if index == 0:
+            return []
+        clean.previous_period, clean.previous = periods[index - 1], points[index - 1].value
+        start = min(bisect_left(periods, history_start(clean.period)), index - 1)
+        return [(periods[i], points[i].value) for i in range(start, index)]

@@ -1,9 +1,8 @@
-"""Pages for partners' returns: the data lead's home, entering figures, uploading a file with its
-preview, and a submission's page. Thin: permission, then a selector or service, then render."""
+"""Pages for partners' returns: the data lead's home, uploading a file with its preview, and a
+submission's page (the entry grid is in `submissions.entry_views`). Thin: permission, then a
+selector or service, then render."""
 
 from __future__ import annotations
-
-from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,37 +11,31 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organisation
+from audit.selectors import history_for
 from portal.permissions import can, requires
-from scorecard.figures import uk_number
-from scorecard.periods import Period
 from submissions import entry_selectors, resources, selectors, services
 from submissions.forms import (
-    FORM_MAX_ROWS,
-    BaseValueFormSet,
-    PeriodChoiceForm,
     UploadForm,
-    ValueFormSet,
 )
-from submissions.models import Channel, Submission
-from submissions.services import InvalidSubmission, NotAllowed, WrongState
+from submissions.models import Submission, UploadMode
+from submissions.services import InvalidSubmission, WrongState
 from submissions.validation import Issue
 
 PREVIEW_PAGE_SIZE = 100
 VALUES_PAGE_SIZE = 200
 
 
-def _organisation(request: HttpRequest) -> Organisation:
+def organisation_of(request: HttpRequest) -> Organisation:
     """The data lead's organisation (every data lead has one: a database constraint)."""
     organisation = getattr(request.user, "organisation", None)
     assert organisation is not None
     return organisation
 
 
-def _editable(request: HttpRequest, pk: int) -> Submission | HttpResponse:
+def editable_or_redirect(request: HttpRequest, pk: int) -> Submission | HttpResponse:
     """The submission if the user may change it now; else the response that says why."""
     submission = selectors.submission_for(request.user, pk)
     if can(request.user, "edit_submission", submission):
@@ -60,7 +53,7 @@ def _editable(request: HttpRequest, pk: int) -> Submission | HttpResponse:
 @requires("enter_values")
 def home(request: HttpRequest) -> HttpResponse:
     """A data lead's returns tracker (what is due, grouped by what to do next) and returns."""
-    organisation = _organisation(request)
+    organisation = organisation_of(request)
     return render(
         request,
         "submissions/home.html",
@@ -69,167 +62,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "submissions": selectors.organisation_submissions(organisation.pk),
         },
     )
-
-
-# Entering figures ----------------------------------------------------------------------------
-
-
-def _row_label(form: Any) -> str:
-    data = form.cleaned_data if hasattr(form, "cleaned_data") else form.initial
-    return f"Measure {data.get('measure')}, {data.get('area')}, {data.get('period')}"
-
-
-def _entry_page(
-    request: HttpRequest,
-    formset: Any,
-    rows: list[entry_selectors.EntryRow],
-    *,
-    submission: Submission | None,
-    period: Period | None,
-    general: list[Issue] | None = None,
-) -> HttpResponse:
-    context_rows = {(str(r.measure.number), r.area.name, r.period.label): r for r in rows}
-    items = []
-    for form in formset.forms:
-        data = form.cleaned_data if hasattr(form, "cleaned_data") else form.initial
-        key = (str(data.get("measure")), str(data.get("area")), str(data.get("period")))
-        row = context_rows.get(key)
-        if row is not None:
-            # The bound field copies help_text when first built (validation builds it).
-            form.fields["value"].help_text = form["value"].help_text = _value_hint(row)
-        items.append({"form": form, "row": row, "label": _row_label(form)})
-    summary = [{"text": issue.message, "href": ""} for issue in general or []]
-    for item in items:
-        form = item["form"]
-        for name, errors in form.errors.items():
-            anchor = f"#{form[name].id_for_label}" if name in form.fields else ""
-            if name == "__all__" or not anchor:
-                anchor = f"#{form['value'].id_for_label}"
-            summary.extend({"text": f"{item['label']}: {e}", "href": anchor} for e in errors)
-    return render(
-        request,
-        "submissions/entry.html",
-        {
-            "formset": formset,
-            "items": items,
-            "submission": submission,
-            "period": period,
-            "error_summary": summary,
-        },
-    )
-
-
-def _value_hint(row: entry_selectors.EntryRow) -> str:
-    """The value's hint, escaped: the field template treats help text as trusted HTML, and this
-    one carries catalogue text (the unit)."""
-    return escape(_value_hint_text(row))
-
-
-def _value_hint_text(row: entry_selectors.EntryRow) -> str:
-    places = row.measure.decimal_places
-    parts = []
-    if row.previous_value is not None and row.previous_period is not None:
-        parts.append(
-            f"Previous: {uk_number(row.previous_value, places)} ({row.previous_period.label})."
-        )
-    else:
-        parts.append("No earlier approved figure.")
-    if row.current_value is not None:
-        parts.append(
-            f"Approved for {row.period.label}: {uk_number(row.current_value, places)}; "
-            "a different value is a correction."
-        )
-    parts.append(f"Unit: {row.measure.unit}.")
-    return " ".join(parts)
-
-
-def _save_entry(
-    request: HttpRequest,
-    rows: list[entry_selectors.EntryRow],
-    *,
-    submission: Submission | None,
-    period: Period | None,
-) -> HttpResponse:
-    formset = cast(BaseValueFormSet, ValueFormSet(request.POST))
-    if not formset.is_valid():
-        return _entry_page(request, formset, rows, submission=submission, period=period)
-    submit = request.POST.get("action") == "submit"
-    raw = formset.raw_rows()
-    try:
-        if submission is None:
-            submission, _ = services.submission_create(
-                by=request.user, rows=raw, channel=Channel.FORM, submit=submit
-            )
-        else:
-            services.submission_update(
-                submission, by=request.user, rows=raw, channel=Channel.FORM, submit=submit
-            )
-    except InvalidSubmission as exc:
-        # The validator numbered the rows by form position, so its issues land on their forms.
-        general = formset.add_issues(exc.errors)
-        return _entry_page(
-            request, formset, rows, submission=submission, period=period, general=general
-        )
-    except WrongState as exc:
-        messages.error(request, str(exc))
-        assert submission is not None
-        return redirect("submissions:detail", pk=submission.pk)
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    messages.success(
-        request,
-        f"Submission {submission.pk} submitted for approval."
-        if submit
-        else f"Submission {submission.pk} saved as a draft.",
-    )
-    return redirect("submissions:detail", pk=submission.pk)
-
-
-@requires("enter_values")
-@require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
-    """Pick a period, then type the organisation's figures for it."""
-    organisation_id = _organisation(request).pk
-    today = timezone.localdate()
-    choices = selectors.period_choices(organisation_id, today)
-    if "period" not in request.GET and "other" not in request.GET:
-        form = PeriodChoiceForm(choices=choices, today=today)
-        return render(request, "submissions/choose_period.html", {"form": form})
-    form = PeriodChoiceForm(request.GET, choices=choices, today=today)
-    if not form.is_valid():
-        return render(request, "submissions/choose_period.html", {"form": form})
-    period: Period = form.cleaned_data["period"]
-    rows = entry_selectors.entry_rows(organisation_id, [period])
-    if request.method == "POST":
-        return _save_entry(request, rows, submission=None, period=period)
-    formset = ValueFormSet(initial=[{**r.identity(), **r.initial} for r in rows])
-    return _entry_page(request, formset, rows, submission=None, period=period)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change a draft's (or a sent-back return's) figures on the form."""
-    found = _editable(request, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    submission = found
-    values = list(submission.values.select_related("measure", "area", "period"))
-    periods = {v.period.period for v in values}
-    rows = entry_selectors.entry_rows(submission.organisation_id, periods, values)
-    if len(rows) > FORM_MAX_ROWS:
-        rows = [r for r in rows if r.initial]
-    if len(rows) > FORM_MAX_ROWS:
-        messages.info(
-            request,
-            f"This return has {len(rows):,} values, too many to change on screen: upload a "
-            "corrected file instead.",
-        )
-        return redirect("submissions:upload_replace", pk=submission.pk)
-    if request.method == "POST":
-        return _save_entry(request, rows, submission=submission, period=None)
-    formset = ValueFormSet(initial=[{**r.identity(), **r.initial} for r in rows])
-    return _entry_page(request, formset, rows, submission=submission, period=None)
 
 
 # A submission's page -------------------------------------------------------------------------
@@ -250,7 +82,8 @@ def _detail_page(
             "value_count": len(values),
             "corrections": sum(1 for v in values if v.is_correction),
             "warning_count": sum(1 for v in values if v.value.warnings),
-            "events": selectors.submission_events(submission),
+            "history": history_for(submission),
+            "split_into": submission.split_into.order_by("pk"),
             "can_edit": can(request.user, "edit_submission", submission),
             "can_approve": can(request.user, "approve_submission", submission),
             "is_lead": can(request.user, "enter_values"),
@@ -269,7 +102,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _editable(request, pk)
+    found = editable_or_redirect(request, pk)
     if isinstance(found, HttpResponse):
         return found
     try:
@@ -289,14 +122,22 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("enter_values")
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """Upload a long-format file, for a new return or to replace an open return's values."""
+    """Upload a long-format file: for a new return, or to add to (or replace the figures of) an
+    open return, chosen here or on the return's page."""
+    organisation = organisation_of(request)
     submission = None
     if pk is not None:
-        found = _editable(request, pk)
+        found = editable_or_redirect(request, pk)
         if isinstance(found, HttpResponse):
             return found
         submission = found
-    form = UploadForm(request.POST or None, request.FILES or None)
+    open_returns = [] if submission else list(selectors.editable_returns(organisation.pk))
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        submission=submission,
+        open_returns=open_returns,
+    )
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         parsed = resources.read_values_file(file.name or "", file.read())
@@ -305,11 +146,27 @@ def upload(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 where = f"Row {issue.row}, column '{issue.field}': " if issue.row else ""
                 form.add_error("file", f"{where}{issue.message}")
         else:
+            target, mode = form.target()
             token = services.upload_stage(
-                by=request.user, filename=file.name or "", rows=parsed.rows, submission=submission
+                by=request.user,
+                filename=file.name or "",
+                rows=parsed.rows,
+                submission=target,
+                mode=mode,
+                ignored=parsed.ignored,
             )
             return redirect("submissions:preview", token=token)
-    return render(request, "submissions/upload.html", {"form": form, "submission": submission})
+    return render(
+        request,
+        "submissions/upload.html",
+        {
+            "form": form,
+            "submission": submission,
+            "conventions": entry_selectors.period_conventions(
+                organisation.pk, timezone.localdate()
+            ),
+        },
+    )
 
 
 @requires("enter_values")
@@ -338,7 +195,9 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
                 request, f"Submission {saved.pk} saved as a draft: check it, then submit it."
             )
             return redirect("submissions:detail", pk=saved.pk)
-    result = entry_selectors.upload_preview(staged.raw_rows, user=request.user)
+    result = entry_selectors.upload_preview(
+        staged.raw_rows, user=request.user, submission=submission
+    )
     page = Paginator(result.rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -346,6 +205,8 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         {
             "staged": staged,
             "submission": submission,
+            "adding": staged.mode == UploadMode.ADD,
+            "ignored": resources.ignored_text(staged.ignored) if staged.ignored else "",
             "preview": result,
             "general": general + result.general,
             "page": page,
@@ -357,7 +218,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
 @requires("enter_values")
 def template(request: HttpRequest, file_format: str) -> HttpResponse:
     """A blank long-format file listing the organisation's measures and the period now due."""
-    organisation = _organisation(request)
+    organisation = organisation_of(request)
     if file_format not in resources.CONTENT_TYPES:
         raise Http404("Templates come as csv or xlsx.")
     records = entry_selectors.template_records(organisation.pk, timezone.localdate())

@@ -114,23 +114,40 @@ def govuk_widget(bound_field: BoundField) -> SafeString:
 
 
 def _choice_items(bound_field: BoundField, kind: str) -> SafeString:
+    """The items of radios or checkboxes; a widget's `choice_hints` ({value: text}) gives an
+    item a hint under its label, which the input's aria-describedby names."""
     block = "govuk-checkboxes" if kind == "checkboxes" else "govuk-radios"
     # A class on the widget (say "govuk-radios--inline") styles the block, not each input.
     container = _join_classes([block], bound_field.field.widget.attrs.get("class"))
+    hints = getattr(bound_field.field.widget, "choice_hints", {})
     items = []
     for option in bound_field.subwidgets:
-        data = {**option.data, "attrs": {**option.data["attrs"], "class": f"{block}__input"}}
-        tag = BoundWidget(option.parent_widget, data, option.renderer).tag(wrap_label=False)
-        label = option.choice_label
         option_id = option.id_for_label
+        hint_text = hints.get(str(option.data["value"]))
+        attrs = {**option.data["attrs"], "class": f"{block}__input"}
+        if hint_text and option_id:
+            attrs["aria-describedby"] = f"{option_id}-hint"
+        data = {**option.data, "attrs": attrs}
+        tag = BoundWidget(option.parent_widget, data, option.renderer).tag(wrap_label=False)
+        hint = (
+            format_html(
+                '<div class="govuk-hint {}__hint" id="{}-hint">{}</div>',
+                block,
+                option_id,
+                hint_text,
+            )
+            if hint_text and option_id
+            else ""
+        )
         items.append(
             format_html(
-                '<div class="{}__item">{}<label class="govuk-label {}__label"{}>{}</label></div>',
+                '<div class="{}__item">{}<label class="govuk-label {}__label"{}>{}</label>{}</div>',
                 block,
                 tag,
                 block,
                 format_html(' for="{}"', option_id) if option_id else "",
-                label,
+                option.choice_label,
+                hint,
             )
         )
     return format_html(

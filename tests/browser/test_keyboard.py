@@ -48,11 +48,10 @@ def test_data_lead_signs_in_enters_a_figure_fixes_an_error_and_submits_by_keyboa
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Enter figures for {chosen}")
     check_accessibility(page, "keyboard-entry")
-    measure_1 = page.get_by_role("group", name=re.compile(r"^1\. Number of current active"))
-    value = measure_1.get_by_label("Value")
+    value = page.get_by_label(re.compile(r"^Southampton value, Measure 1 \("))
     tab_to(page, value)
     keyboard.type("sixty-two")
-    keyboard.press("Enter")  # submits the form with its first button, "Save as draft"
+    keyboard.press("Enter")  # submits the form with its first button, "Save and submit"
 
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".govuk-error-summary")
@@ -63,14 +62,12 @@ def test_data_lead_signs_in_enters_a_figure_fixes_an_error_and_submits_by_keyboa
     keyboard.press("Tab")
     expect(error_link).to_be_focused()
     keyboard.press("Enter")  # GOV.UK Frontend moves the focus to the field in error
-    value = page.get_by_role(
-        "group", name=re.compile(r"^1\. Number of current active")
-    ).get_by_label("Value")
+    value = page.get_by_label(re.compile(r"^Southampton value, Measure 1 \("))
     expect(value).to_be_focused()
     expect(value).to_have_value("sixty-two")
     keyboard.press("ControlOrMeta+A")
     keyboard.type("62")
-    tab_to(page, page.get_by_role("button", name="Save and submit for approval"))
+    tab_to(page, page.get_by_role("button", name="Save and submit"))
     keyboard.press("Enter")
 
     banner = page.get_by_role("alert").filter(has_text="submitted for approval")

@@ -54,9 +54,8 @@ def test_a_lead_enters_an_overdue_return_from_the_tracker_and_it_leaves_the_over
     row.get_by_role("link", name="Enter figures for measure 1, Oct 26").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter figures for Oct 26")
-    measure_1 = page.get_by_role("group", name=re.compile(r"^1\. Number of current active"))
-    measure_1.get_by_label("Value").fill("62")
-    page.get_by_role("button", name="Save and submit for approval").click()
+    page.get_by_label(re.compile(r"^Southampton value, Measure 1 \(")).fill("62")
+    page.get_by_role("button", name="Save and submit", exact=True).click()
     expect(page.get_by_role("alert").filter(has_text="submitted for approval")).to_be_visible()
 
     page.get_by_role("link", name="Your figures", exact=True).click()

@@ -62,8 +62,8 @@ def test_an_admin_changing_a_measure_records_the_fields_from_and_to(imported, ad
     assert event.changes == {"polarity": ["No judgement", "Lower is better"]}
 
 
-def test_an_admin_changing_a_persons_role_is_recorded(imported, admin_user, lead):
-    client = client_for(admin_user)
+def test_a_superuser_changing_a_persons_role_in_the_admin_is_recorded(imported, superuser, lead):
+    client = client_for(superuser)
     page = client.get(f"/admin/accounts/user/{lead.pk}/change/")
     form = page.context["adminform"].form
     data = {name: form[name].value() for name in form.fields if name != "password"}
@@ -75,7 +75,7 @@ def test_an_admin_changing_a_persons_role_is_recorded(imported, admin_user, lead
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     event = events_for(User.objects.get(pk=lead.pk)).get()
-    assert event.action == Action.CHANGE and event.actor == admin_user
+    assert event.action == Action.CHANGE and event.actor == superuser
     assert event.changes["role"] == ["Data lead", "Approver"]
 
 

@@ -288,59 +288,118 @@ def test_every_row_is_checked_and_issues_come_in_row_order(lead, catalogue):
 # Warnings -------------------------------------------------------------------------------------
 
 
-def test_a_value_far_from_eight_periods_of_history_is_a_warning(lead, catalogue):
-    value_history(catalogue["count"], ["50", "52", "49", "51", "50", "48", "53", "50"])
+TWELVE = ["50", "52", "49", "51", "50", "48", "53", "50", "47", "52", "51", "50"]
+
+
+def test_a_value_far_from_twelve_consecutive_periods_of_history_is_a_warning(lead, catalogue):
+    # Median 50; absolute deviations 0,2,1,1,0,2,3,0,3,2,1,0 have a median (MAD) of 1, so 80's
+    # modified z-score is 0.6745 * 30 / 1 = 20.2, far over 3.5.
+    value_history(catalogue["count"], TWELVE)
     result = check(lead, row(period="Nov 23", value="80"))
     assert result.ok
     (warning,) = result.warnings
     assert warning.field == "value" and warning.level == "warning"
-    assert "80 is far from this measure's recent figures (median 50 over the last 8 periods)" in (
-        warning.message
+    assert warning.message == (
+        "80 is 60% higher than the usual figure for this measure: over the last 12 months "
+        "(Nov 22 to Oct 23) the median was 50, and figures ranged from 47 to 53. Check it, and "
+        "if it is right, say why in the note."
+    )
+    (stored,) = result.values[0].warnings
+    assert stored.reviewer.startswith("Unusually high: 80 is 60% higher than this measure's ")
+    assert stored.reviewer.endswith(
+        "The data lead was asked to check it and explain it in the note."
     )
 
 
-def test_a_value_within_the_spread_of_history_is_not_a_warning(lead, catalogue):
-    value_history(catalogue["count"], ["50", "52", "49", "51", "50", "48", "53", "50"])
-    assert check(lead, row(period="Nov 23", value="53")).warnings == []
+def test_the_z_score_limit_is_three_and_a_half(lead, catalogue):
+    value_history(catalogue["count"], TWELVE)
+    # 55: 0.6745 * 5 = 3.37, within; 56: 0.6745 * 6 = 4.05, beyond.
+    assert check(lead, row(period="Nov 23", value="55")).warnings == []
+    assert len(check(lead, row(period="Nov 23", value="56")).warnings) == 1
+    assert len(check(lead, row(period="Nov 23", value="44")).warnings) == 1
 
 
-def test_only_the_last_eight_periods_count_as_history(lead, catalogue):
-    # With the ninth, older figure the spread would be wider and 42 unremarkable.
-    value_history(catalogue["count"], ["1000", "10", "10", "10", "10", "20", "20", "20", "20"])
+def test_only_the_twelve_periods_just_before_count_as_history(lead, catalogue):
+    # The thirteenth, older figure (1000) is outside the window: with it the spread would be
+    # wider and 42 unremarkable. Median of the twelve is 15, MAD 5: 40 scores 3.37, 42 scores 3.64.
+    value_history(catalogue["count"], ["1000"] + ["10"] * 6 + ["20"] * 6)
     assert check(lead, row(period="Nov 23", value="40")).warnings == []
     assert len(check(lead, row(period="Nov 23", value="42")).warnings) == 1
 
 
-@pytest.mark.parametrize(
-    ("history", "warnings"),
-    [(["10", "20", "30", "40"], 0), (["20", "30", "40"], 1)],
-    ids=["four periods: z-score", "three periods: half rule"],
-)
-def test_four_periods_of_history_use_the_z_score_and_three_the_half_rule(
-    lead, catalogue, history, warnings
-):
-    value_history(catalogue["count"], history)
-    assert len(check(lead, row(period="Nov 23", value="61")).warnings) == warnings
+def test_with_no_median_deviation_the_mean_absolute_deviation_is_used(lead, catalogue):
+    # Nine 10s and 20, 30, 40: median 10, MAD 0; mean absolute deviation (10+20+30)/12 = 5,
+    # so z = (x - 10) / (1.253314 * 5): 30 scores 3.19, 40 scores 4.79.
+    value_history(catalogue["count"], ["10"] * 9 + ["20", "30", "40"])
+    assert check(lead, row(period="Nov 23", value="30")).warnings == []
+    (warning,) = check(lead, row(period="Nov 23", value="40")).warnings
+    assert warning.message.startswith("40 is 4 times the usual figure for this measure")
+
+
+def test_a_spread_finer_than_the_measures_precision_counts_as_rounding(lead, catalogue):
+    measure = MeasureFactory(
+        number=10,
+        code="one-place",
+        value_kind="other",
+        decimal_places=1,
+        organisation=lead.organisation,
+    )
+    # Median 30.05 and MAD 0.05: the spread is under one unit of the last place (0.1), so 0.1 is
+    # used. 30.4 is 3.5 of those from the median, not over the limit; 30.5 is 4.5.
+    value_history(measure, ["30.0", "30.1"] * 6)
+    assert check(lead, row(measure="10", period="Nov 23", value="30.4")).warnings == []
+    assert len(check(lead, row(measure="10", period="Nov 23", value="30.5")).warnings) == 1
+
+
+def test_six_periods_in_the_window_use_the_z_score_and_five_the_half_rule(lead, catalogue):
+    value_history(catalogue["count"], ["20", "30", "40", "50", "60"])  # Jun 23 to Oct 23
+    # Five periods: the half rule, and 95 is more than half above 60.
+    assert len(check(lead, row(period="Nov 23", value="95")).warnings) == 1
+    approved_figure(catalogue["count"], "May 23", "10")  # a sixth, approved late
+    # Median 35, MAD 15: 95 scores 2.7, no warning, although it is more than half above 60.
+    assert check(lead, row(period="Nov 23", value="95")).warnings == []
+
+
+def test_history_with_a_gap_says_how_many_periods_it_has(lead, catalogue):
+    # Nov 22 to Oct 23 but for Jan 23 and Feb 23, never entered.
+    value_history(catalogue["count"], TWELVE[:2], last=date(2022, 12, 1))
+    value_history(catalogue["count"], TWELVE[4:], last=date(2023, 10, 1))
+    (warning,) = check(lead, row(period="Nov 23", value="80")).warnings
+    assert "over the 10 months with figures between Nov 22 and Oct 23 the median" in (
+        warning.message
+    )
 
 
 def test_history_is_the_periods_before_the_value_not_after(lead, catalogue):
-    value_history(catalogue["count"], ["50", "52", "49", "51", "50", "48", "53", "50"])
-    # Jan 23 is before most of the history (Mar to Oct 23): only Feb 23 and earlier count.
-    result = check(lead, row(period="Jan 23", value="500"))
-    assert result.warnings == []
+    value_history(catalogue["count"], TWELVE)
+    # Oct 22 is before all of the history (Nov 22 to Oct 23): nothing to judge it by.
+    assert check(lead, row(period="Oct 22", value="500")).warnings == []
 
 
 def test_with_short_history_a_change_of_more_than_half_is_a_warning(lead, catalogue):
     value_history(catalogue["count"], ["40", "60"])
     (warning,) = check(lead, row(period="Nov 23", value="91")).warnings
-    assert "91 is more than half higher than the previous figure (60 for Oct 23)" in warning.message
+    assert warning.message == (
+        "91 is 52% higher than the figure for Oct 23 (60). Check it, and if it is right, say "
+        "why in the note."
+    )
     assert check(lead, row(period="Nov 23", value="89")).warnings == []
     (lower,) = check(lead, row(period="Nov 23", value="29")).warnings
-    assert "more than half lower" in lower.message
+    assert lower.message.startswith("29 is 52% lower than the figure for Oct 23 (60).")
+
+
+def test_a_figure_years_older_is_compared_only_saying_how_old_it_is(lead, catalogue):
+    value_history(catalogue["count"], ["33"])  # Oct 23
+    (warning,) = check(lead, row(period="Oct 26", value="3300"), today=date(2026, 11, 20)).warnings
+    assert warning.message == (
+        "3,300 is about 100 times the latest approved figure, 33 for Oct 23, which is 3 years "
+        "before Oct 26 with no figures in between, so the comparison may be out of date. Check "
+        "it, and if it is right, say why in the note."
+    )
 
 
 def test_with_no_spread_in_history_the_half_rule_applies(lead, catalogue):
-    value_history(catalogue["count"], ["50"] * 8)
+    value_history(catalogue["count"], ["50"] * 12)
     assert check(lead, row(period="Nov 23", value="74")).warnings == []
     assert len(check(lead, row(period="Nov 23", value="76")).warnings) == 1
 
@@ -351,8 +410,10 @@ def test_without_history_there_is_no_outlier_warning(lead, catalogue):
 
 @pytest.mark.parametrize("value", ["1", "2", "3", "4"])
 def test_a_count_of_one_to_four_is_a_warning_that_it_might_identify_people(lead, catalogue, value):
-    (warning,) = check(lead, row(value=value)).warnings
+    result = check(lead, row(value=value))
+    (warning,) = result.warnings
     assert f"A count of {value} is small enough that it might identify people" in warning.message
+    assert result.values[0].warnings[0].reviewer.startswith(f"Small count: {value} might")
 
 
 @pytest.mark.parametrize(
@@ -370,6 +431,28 @@ def test_at_submit_a_warning_without_a_note_is_an_error_on_the_note(lead, catalo
     assert [(i.row, i.field) for i in result.errors] == [(1, "note")]
     assert "a value with a warning needs a note" in result.errors[0].message
     assert check(lead, row(value="3", note="Three networks: true"), require_notes=True).ok
+
+
+def test_at_submit_a_correction_of_an_approved_figure_needs_a_reason_in_the_note(lead, catalogue):
+    approved_figure(catalogue["count"], "Oct 23", "60")
+    assert check(lead, row(value="61")).ok  # a draft may wait for its reason
+    result = check(lead, row(value="61"), require_notes=True)
+    assert errors(result) == [
+        (
+            1,
+            "note",
+            "Give the reason for the correction in the note: this changes the approved figure "
+            "for Oct 23 from 60 to 61.",
+        )
+    ]
+    assert check(lead, row(value="61", note="Late arrests added"), require_notes=True).ok
+    assert check(lead, row(value="60"), require_notes=True).ok  # the same figure: no correction
+
+
+def test_a_note_longer_than_two_thousand_characters_is_refused(lead, catalogue):
+    assert check(lead, row(note="x" * 2000)).ok
+    message = only_error(check(lead, row(note="x" * 2001)), "note")
+    assert message == "The note must be 2,000 characters or fewer; it has 2,001."
 
 
 def test_warnings_are_allowed_in_a_draft(lead, catalogue):

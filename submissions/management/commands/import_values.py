@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.errors import DomainError
 from submissions.models import Channel
-from submissions.resources import read_values_file
+from submissions.resources import ignored_text, read_values_file
 from submissions.services import InvalidSubmission, submission_create
 from submissions.validation import Issue
 
@@ -49,6 +49,8 @@ class Command(BaseCommand):
             except DomainError as exc:
                 raise CommandError(str(exc)) from None
             else:
+                if parsed.ignored:
+                    self.stderr.write(f"{ignored_text(parsed.ignored)}.")
                 for warning in result.warnings:
                     self.stderr.write(f"Warning: {_line(warning)}")
                 state = "submitted" if submit else "draft"

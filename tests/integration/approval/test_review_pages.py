@@ -140,7 +140,7 @@ def test_the_queue_costs_the_same_queries_for_3_or_30_returns_and_lists_them_all
     def add_returns(months: list[str]) -> None:
         for month in months:
             submission(by=lead, values=[Value(1, month, "65"), Value(7, month, "30")])
-        submission(by=icu_lead, values=[Value(8, "2022/23", "120")])
+        submission(by=icu_lead, values=[Value(8, "2022/23", "120", note="Recount of the year")])
 
     def visit() -> int:
         queries, response = get_counting_queries(client, QUEUE)
@@ -209,7 +209,7 @@ def test_review_shows_previous_value_change_warnings_and_notes(imported, lead, a
 
     response = client_for(approver).get(review_url(pending.pk))
 
-    new_month, correction = response.context["lines"]
+    new_month, correction = [figure["line"].line for figure in response.context["figures"]]
     assert (new_month.previous.period.label, new_month.is_correction, new_month.change) == (
         "Oct 23",
         False,
@@ -227,7 +227,7 @@ def test_review_shows_previous_value_change_warnings_and_notes(imported, lead, a
         "95.0",
         "+35.0",
         "+58.3%",
-        "95 is more than half higher than the previous figure (60.0 for Oct 23)",
+        "Large change: 95.0 is 58% higher than the figure for Oct 23 (60.0).",
         "Two new networks mapped",
         "Correction",
         "Late records",
@@ -246,14 +246,17 @@ def test_a_review_costs_the_same_queries_for_10_or_100_values_and_shows_them_all
         periods = [Period.month(2023, 10)]
         while len(periods) < count:
             periods.append(periods[-1].previous())
-        returned = submission(by=lead, values=[Value(2, p.label, "80") for p in periods])
+        values = [
+            Value(2, p.label, "80", note="Recount" if p.label == "Sept 23" else "") for p in periods
+        ]  # a correction needs its reason
+        returned = submission(by=lead, values=values)
         queries, response = get_counting_queries(client, review_url(returned.pk))
-        lines = response.context["lines"]
+        lines = [figure["line"].line for figure in response.context["figures"]]
         assert [line.value.period.label for line in lines] == [p.label for p in periods]
         assert [line.is_correction for line in lines].count(True) == 1
         html = response.content.decode()
         assert f"Figures ({count})" in html
-        assert html.count('<td class="govuk-table__cell">Southampton</td>') == count
+        assert sum(f">Southampton, {p.label}</p>" in html for p in periods) == count
         return queries
 
     assert review(100) == review(10)
@@ -328,7 +331,7 @@ def test_sending_back_without_a_comment_shows_an_error_summary(police_return, ap
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert (
-        '<a href="#id_comment">Enter a comment saying what the data lead needs to change</a>'
+        '<a href="#id_comment">Enter a comment saying what the data lead needs to change.</a>'
         in html
     )
     assert "<title>Error: Review submission" in html

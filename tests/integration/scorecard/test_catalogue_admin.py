@@ -62,8 +62,8 @@ def test_history_computed_rows_and_editions_are_read_only(imported, admin_user):
     assert Edition.objects.filter(pk=edition.pk).exists()
 
 
-def test_user_admin_shows_role_and_organisation(imported, admin_user, lead):
-    client = client_for(admin_user)
+def test_user_admin_shows_role_and_organisation(imported, superuser, lead):
+    client = client_for(superuser)
     listing = client.get("/admin/accounts/user/?role__exact=data_lead").content.decode()
     assert "lead.police" in listing
     assert "column-role" in listing and "column-organisation" in listing

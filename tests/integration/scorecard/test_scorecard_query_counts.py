@@ -133,8 +133,8 @@ def test_the_measure_page_costs_the_same_queries_with_2_or_24_years_of_versions(
     assert page.content.count(b"app-tag--superseded") == 0
 
     years = [f"{year}/{(year + 1) % 100:02d}" for year in range(2010, 2022)]
-    for value in ("4.1", "4.2"):  # the second return corrects every figure of the first
-        figures = [Value(4, y, value, area=a) for y in years for a in ("", "England")]
+    for value, note in (("4.1", ""), ("4.2", "Revised")):  # the second corrects the first
+        figures = [Value(4, y, value, area=a, note=note) for y in years for a in ("", "England")]
         returned = submission(by=icu_lead, values=figures)
         with django_capture_on_commit_callbacks(execute=True):  # the recompute, run eagerly
             submission_approve(returned.pk, by=approver)

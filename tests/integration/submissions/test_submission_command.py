@@ -126,5 +126,20 @@ def test_the_sample_file_submits_with_its_warning_explained(imported, lead):
 
     submission = Submission.objects.get()
     assert out == f"Submission {submission.pk} created (submitted)\n"
-    assert err.startswith("Warning: Row 4, value: 2 is more than half lower")
+    assert err.startswith(
+        "Warning: Row 4, value: 2.0 is 98% lower than the latest approved figure, 84.0 for "
+        "Sept 23, which is 2 months before Nov 23 with no figures in between. Check it"
+    )
     assert submission.values.count() == 3
+
+
+def test_template_rows_left_blank_are_counted_on_standard_error(
+    imported, lead, tmp_path, csv_bytes
+):
+    path = tmp_path / "figures.csv"
+    path.write_bytes(csv_bytes([NEW, {"measure": "7", "period": "Nov 23"}]))
+
+    out, err = run(path, "--user", "lead.police")
+
+    assert out.startswith("Submission ")
+    assert "1 row left blank was ignored: no value, numerator, denominator or note." in err

@@ -5,6 +5,7 @@ board member, an anonymous visitor)."""
 import html
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -152,7 +153,7 @@ def test_home_shows_only_the_organisations_own_returns(imported, lead, other_lea
 # Entering figures -----------------------------------------------------------------------------
 
 
-def test_choosing_a_period_offers_recent_ended_periods_of_the_organisations_types(
+def test_choosing_a_period_offers_the_figures_now_due_first_and_recent_ended_periods(
     frozen_today, imported, lead
 ):
     response = client_for(lead).get("/submissions/new/")
@@ -168,6 +169,7 @@ def test_choosing_a_period_offers_recent_ended_periods_of_the_organisations_type
         p.label for p in _months_back(Period.month(2025, 10), Period.month(2023, 9))
     ]
     assert years == ["2025/26", "2024/25", "2023/24", "2022/23", "2021/22"]
+    assert '<option value="due" selected>The figures now due' in page
     assert "Calendar quarter" not in page
     assert '<label class="govuk-label govuk-label--s" for="id_period">Period</label>' in page
     assert 'for="id_other">Or type another period</label>' in page
@@ -190,16 +192,30 @@ def test_a_period_that_cannot_be_entered_is_explained(
     assert "There is a problem" in text(response) and message in text(response)
 
 
-def test_the_form_shows_each_measure_with_its_previous_value_beside_the_input(imported, lead):
+def rows_of(response):
+    return [(i["row"].measure.number, i["row"].period.label) for i in response.context["items"]]
+
+
+def test_the_figures_now_due_are_one_row_per_measure_each_for_its_own_period(
+    frozen_today, imported, lead
+):
+    response = client_for(lead).get("/submissions/new/", {"period": "due"})
+
+    assert rows_of(response) == [(1, "Oct 26"), (2, "Oct 26"), (3, "2025/26"), (7, "Oct 26")]
+    page = text(response)
+    assert '<h1 class="govuk-heading-l">Enter the figures now due</h1>' in page
+    assert "4 measures to fill in" in page
+
+
+def test_each_row_shows_the_approved_figures_beside_its_inputs(imported, lead):
     response = client_for(lead).get("/submissions/new/", {"period": "Nov 23"})
 
+    assert rows_of(response) == [(1, "Nov 23"), (2, "Nov 23"), (7, "Nov 23")]
     page = text(response)
-    assert [i["row"].measure.number for i in response.context["items"]] == [1, 2, 7]
-    assert "Previous: 60.0 (Oct 23). Unit: Monthly count." in page
-    assert '<label class="govuk-label govuk-label--s" for="id_form-0-value">Value' in page
-    assert 'aria-describedby="id_form-0-value-hint"' in page
-    for name in ("numerator", "denominator", "note"):
-        assert f'for="id_form-0-{name}"' in page and f'id="id_form-0-{name}-hint"' in page
+    assert 'id="row-1-before"' in page and "60.0 in Oct 23" in page
+    assert 'aria-describedby="row-1-before" id="id_form-0-value"' in page
+    oct_page = text(client_for(lead).get("/submissions/new/", {"period": "Oct 23"}))
+    assert "Approved</strong> 60.0 for Oct 23: a different figure corrects it" in oct_page
 
 
 def test_only_a_standardised_rate_asks_for_its_variance(imported, icu_lead):
@@ -213,40 +229,72 @@ def test_only_a_standardised_rate_asks_for_its_variance(imported, icu_lead):
     }
     assert rates and {
         index for index in range(len(response.context["items"]))
-        if f'for="id_form-{index}-variance"' in page
+        if f'id="id_form-{index}-variance"' in page
     } == rates  # fmt: skip
-    assert "Numerator, denominator, variance and note" in page
+    assert '<th scope="col" class="govuk-table__header">Variance</th>' in page
     other = client_for(icu_lead).get("/submissions/new/", {"period": "2023/24"})
     assert "-variance" not in text(other)
 
 
 def test_the_form_says_when_a_period_already_has_an_approved_value(imported, lead):
     page = text(client_for(lead).get("/submissions/new/", {"period": "Oct 23"}))
-    assert "Approved for Oct 23: 60.0; a different value is a correction." in page
+    assert "Approved</strong> 60.0 for Oct 23: a different figure corrects it" in page
 
 
-def formset_data(rows, action="draft"):
+def test_an_older_previous_figure_says_how_much_earlier_it_is(imported, lead):
+    page = text(client_for(lead).get("/submissions/new/", {"period": "Oct 26"}))
+    assert "60.0 in Oct 23 (3 years earlier)" in page
+
+
+def test_each_input_is_labelled_with_its_column_measure_and_period(imported, lead):
+    page = text(client_for(lead).get("/submissions/new/", {"period": "Nov 23"}))
+
+    assert (
+        '<label class="govuk-label govuk-label--s app-entry-grid__label" for="id_form-0-value">'
+        'Southampton value<span class="govuk-visually-hidden">, Measure 1 (Number of current '
+        "active Drugs Networks (Southampton)), Nov 23</span></label>"
+    ) in page
+    assert 'for="id_form-0-note">Note<span class="govuk-visually-hidden">, Measure 1' in page
+
+
+def test_numerator_denominator_and_england_only_where_the_measure_uses_them(imported, icu_lead):
+    response = client_for(icu_lead).get("/submissions/new/", {"period": "due"})
+
+    items = {i["row"].measure.number: i["row"] for i in response.context["items"]}
+    rate, count = items[4], items[8]
+    assert rate.uses_ratio and rate.england is not None
+    assert not count.uses_ratio and count.england is None
+    page = text(response)
+    index = [i["row"].measure.number for i in response.context["items"]].index(8)
+    assert f'id="id_form-{index}-value"' in page
+    assert f'id="id_form-{index}-numerator"' not in page
+    assert f'id="id_form-{index}-england"' not in page
+    assert "Not used for a count" in page and "Not compared with England" in page
+
+
+def grid_data(rows, action="draft", **extra):
     data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows))}
     for index, row in enumerate(rows):
         for name, value in row.items():
             data[f"form-{index}-{name}"] = value
-    data["action"] = action
-    return data
+    return {**data, "action": action, **extra}
 
 
-def form_rows(period, values):
-    """The Police form's three monthly rows (measures 1, 2, 7) with `values` typed in."""
+def police_rows(period, values, **notes):
+    """The Police grid's monthly rows (measures 1, 2, 7) with `values` typed in."""
     return [
-        {"measure": m, "area": "Southampton", "period": period, "value": values.get(m, "")}
+        {"measure": m, "period": period, "value": values.get(m, ""), "note": notes.get(f"n{m}", "")}
         for m in ("1", "2", "7")
     ]
 
 
-def test_saving_the_form_as_a_draft_keeps_only_the_rows_typed_in(imported, lead):
-    client = client_for(lead)
-    data = formset_data(form_rows("Nov 23", {"1": "61", "7": "34"}))
+NOV = "/submissions/new/?period=Nov%2023"
 
-    response = client.post("/submissions/new/?period=Nov%2023", data)
+
+def test_saving_the_grid_as_a_draft_keeps_only_the_rows_typed_in(imported, lead):
+    client = client_for(lead)
+
+    response = client.post(NOV, grid_data(police_rows("Nov 23", {"1": "61", "7": "34"})))
 
     submission = Submission.objects.get()
     assert response["Location"] == f"/submissions/{submission.pk}/"
@@ -261,40 +309,154 @@ def test_saving_the_form_as_a_draft_keeps_only_the_rows_typed_in(imported, lead)
     assert "saved as a draft" in text(client.get(response["Location"]))
 
 
-def test_saving_and_submitting_from_the_form_submits(imported, lead):
-    data = formset_data(form_rows("Nov 23", {"1": "61"}), action="submit")
+def test_save_and_submit_is_the_first_button_and_submits(imported, lead):
+    page = text(client_for(lead).get(NOV))
+    buttons = re.findall(r'<button type="submit" name="action" value="(\w+)"', page)
+    assert buttons == ["submit", "check", "draft", "add_period"]
+    assert 'value="submit" class="govuk-button" ' in page  # the only primary button
 
-    client_for(lead).post("/submissions/new/?period=Nov%2023", data)
+    client_for(lead).post(NOV, grid_data(police_rows("Nov 23", {"1": "61"}), action="submit"))
 
     submission = Submission.objects.get()
     assert submission.status == Status.SUBMITTED and submission.submitted_at is not None
     assert [e.action for e in submission.events.all()] == ["create", "submit"]
 
 
-def test_a_form_with_nothing_typed_in_saves_nothing(imported, lead):
-    response = client_for(lead).post(
-        "/submissions/new/?period=Nov%2023", formset_data(form_rows("Nov 23", {}))
-    )
+def test_a_grid_with_nothing_typed_in_saves_nothing(imported, lead):
+    response = client_for(lead).post(NOV, grid_data(police_rows("Nov 23", {})))
 
     assert "There are no figures to save" in text(response)
     assert Submission.objects.count() == 0
 
 
-def test_an_error_on_the_form_links_to_its_input_and_keeps_what_was_typed(imported, lead):
+def test_an_error_links_to_its_input_and_keeps_what_was_typed(imported, lead):
     response = client_for(lead).post(
-        "/submissions/new/?period=Nov%2023",
-        formset_data(form_rows("Nov 23", {"1": "61", "2": "minus"})),
+        NOV, grid_data(police_rows("Nov 23", {"1": "61", "2": "minus"}))
     )
 
     page = text(response)
+    assert response.status_code == 200
     assert page.count("There is a problem") == 1
     assert (
-        "<a href=\"#id_form-1-value\">Measure 2, Southampton, Nov 23: 'minus' is not a number"
-        in page
-    )
+        '<a href="#id_form-1-value">Measure 2 (Volume of drug seizures within Southampton), '
+        "Nov 23: 'minus' is not a number"
+    ) in page
+    assert 'id="id_form-1-value-error"' in page
+    assert 'aria-describedby="row-2-before id_form-1-value-error"' in page
     assert 'value="61"' in page and 'value="minus"' in page
     assert "<title>Error: " in page
     assert Submission.objects.count() == 0
+
+
+def test_a_row_with_a_local_and_an_england_figure_saves_both_with_its_note(imported, icu_lead):
+    client = client_for(icu_lead)
+    rows = [
+        {"measure": "4", "period": "2022/23", "value": "5.2", "england": "3.1", "note": "Revised"}
+    ]
+
+    client.post("/submissions/new/?period=2022/23", grid_data(rows))
+
+    values = {v.area.name: (v.value, v.note) for v in Submission.objects.get().values.all()}
+    assert values == {
+        "Southampton": (Decimal("5.2"), "Revised"),
+        "England": (Decimal("3.1"), "Revised"),
+    }
+
+
+def test_check_figures_saves_nothing_and_puts_each_warning_beside_its_figure(imported, lead):
+    response = client_for(lead).post(
+        NOV, grid_data(police_rows("Nov 23", {"1": "61", "7": "2"}), action="check")
+    )
+
+    assert Submission.objects.count() == 0
+    page = text(response)
+    assert 'id="id_form-2-value-warning"' in page
+    assert "A count of 2 is small enough that it might identify people" in page
+    assert 'aria-describedby="row-3-before id_form-2-value-warning"' in page
+    assert '<a class="govuk-notification-banner__link" href="#id_form-2-value">' in page
+    # Checking asks for what submitting will: the note the warning needs.
+    assert '<a href="#id_form-2-note">Measure 7' in page
+    assert "a value with a warning needs a note" in page
+
+    fixed = client_for(lead).post(
+        NOV,
+        grid_data(police_rows("Nov 23", {"1": "61", "7": "2"}, n7="Two: true"), action="check"),
+    )
+    assert "2 figures checked: no problems, and every warning has its note." in text(fixed)
+    assert Submission.objects.count() == 0
+
+
+def test_submitting_shows_warnings_and_the_notes_they_need_without_javascript(imported, lead):
+    response = client_for(lead).post(
+        NOV, grid_data(police_rows("Nov 23", {"7": "2"}), action="submit")
+    )
+
+    page = text(response)
+    assert Submission.objects.count() == 0
+    assert "A count of 2 is small enough" in page and 'id="id_form-2-note-error"' in page
+
+
+def test_a_correction_needs_its_reason_before_it_is_submitted(imported, lead):
+    oct_23 = "/submissions/new/?period=Oct%2023"
+    response = client_for(lead).post(
+        oct_23, grid_data(police_rows("Oct 23", {"1": "62"}), action="submit")
+    )
+
+    assert (
+        "Give the reason for the correction in the note: this changes the approved figure "
+        "for Oct 23 from 60.0 to 62.0." in text(response)
+    )
+    client_for(lead).post(
+        oct_23, grid_data(police_rows("Oct 23", {"1": "62"}, n1="Late arrests"), action="submit")
+    )
+    assert Submission.objects.get().status == Status.SUBMITTED
+
+
+def test_another_period_can_be_added_keeping_what_was_typed(imported, lead):
+    client = client_for(lead)
+    data = grid_data(
+        police_rows("Nov 23", {"1": "61"}), action="add_period", **{"add-period": "Oct 23"}
+    )
+
+    response = client.post(NOV, data)
+
+    assert Submission.objects.count() == 0
+    assert rows_of(response) == [
+        (1, "Oct 23"),
+        (1, "Nov 23"),
+        (2, "Oct 23"),
+        (2, "Nov 23"),
+        (7, "Oct 23"),
+        (7, "Nov 23"),
+    ]
+    page = text(response)
+    assert "Rows for Oct 23 added: nothing has been saved yet." in page
+    assert 'value="61"' in page
+
+    rows = police_rows("Nov 23", {"1": "61"}) + police_rows("Sept 23", {"1": "58"})
+    client.post(NOV, grid_data(rows, action="draft"))
+    saved = Submission.objects.get().values.select_related("measure", "period")
+    assert sorted((v.measure.number, v.period.label, v.value) for v in saved) == [
+        (1, "Nov 23", 61),
+        (1, "Sept 23", 58),
+    ]  # two periods of one measure in one return
+
+
+def test_adding_a_period_that_has_not_ended_is_explained(imported, lead):
+    data = grid_data(police_rows("Nov 23", {}), action="add_period", **{"add-other": "Jan 2100"})
+
+    page = text(client_for(lead).post(NOV, data))
+
+    assert "Jan 2100 has not ended yet" in page and '<a href="#id_add-other">' in page
+
+
+def test_a_full_grid_stays_within_djangos_limit_on_posted_fields(settings):
+    from submissions.forms import FORM_MAX_ROWS, GridRowForm
+
+    overhead = 4 + 1 + 1 + 2  # management form, CSRF token, action, the period to add
+    assert FORM_MAX_ROWS * len(GridRowForm.base_fields) + overhead <= (
+        settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    )
 
 
 # Changing a return ----------------------------------------------------------------------------
@@ -307,7 +469,7 @@ def test_editing_a_draft_records_what_changed_from_what_and_who_edited(draft, le
 
     client.post(
         f"/submissions/{draft.pk}/edit/",
-        formset_data(form_rows("Nov 23", {"1": "62", "2": "80"})),
+        grid_data(police_rows("Nov 23", {"1": "62", "2": "80"})),
     )
 
     assert set(draft.editors.all()) == {lead, colleague}
@@ -321,8 +483,8 @@ def test_editing_a_draft_records_what_changed_from_what_and_who_edited(draft, le
         {"measure": 2, "area": "Southampton", "period": "Nov 23", "value": "80"}
     ]
     history = text(client_for(lead).get(f"/submissions/{draft.pk}/"))
-    assert "Measure 1, Southampton, Nov 23: value changed from “61” to “62”" in history
-    assert "Edited</strong> by lead.police.2" in history
+    assert "Measure 1, Southampton, Nov 23: value changed from 61 to 62." in history
+    assert f"lead.police.2 changed the figures in submission {draft.pk} on the form." in history
 
 
 def test_a_sent_back_return_can_be_edited_and_submitted_again(draft, lead, approver):
@@ -330,7 +492,7 @@ def test_a_sent_back_return_can_be_edited_and_submitted_again(draft, lead, appro
     submission_send_back(draft.pk, by=approver, comment="November looks low")
     client = client_for(lead)
 
-    client.post(f"/submissions/{draft.pk}/edit/", formset_data(form_rows("Nov 23", {"1": "64"})))
+    client.post(f"/submissions/{draft.pk}/edit/", grid_data(police_rows("Nov 23", {"1": "64"})))
     draft.refresh_from_db()
     assert draft.status == Status.SENT_BACK and draft.values.get().value == 64
     client.post(f"/submissions/{draft.pk}/submit/")
@@ -349,7 +511,7 @@ def test_a_submitted_or_approved_return_cannot_be_edited(draft, lead, approver, 
 
     opened = client.get(f"/submissions/{draft.pk}/edit/")
     posted = client.post(
-        f"/submissions/{draft.pk}/edit/", formset_data(form_rows("Nov 23", {"1": "99"}))
+        f"/submissions/{draft.pk}/edit/", grid_data(police_rows("Nov 23", {"1": "99"}))
     )
 
     assert opened["Location"] == posted["Location"] == f"/submissions/{draft.pk}/"
@@ -375,6 +537,17 @@ def test_a_return_with_too_many_values_for_the_form_is_edited_by_file(
     assert response["Location"] == f"/submissions/{submission.pk}/upload/"
 
 
+def test_a_return_with_figures_for_other_areas_is_edited_by_file(imported, lead, make_submission):
+    from scorecard.models import Area
+
+    Area.objects.create(name="Portsmouth", kind="comparator")
+    submission = make_submission(lead, NEW, {**NEW, "area": "Portsmouth"})
+
+    response = client_for(lead).get(f"/submissions/{submission.pk}/edit/")
+
+    assert response["Location"] == f"/submissions/{submission.pk}/upload/"
+
+
 # A return's page ------------------------------------------------------------------------------
 
 
@@ -391,11 +564,12 @@ def test_the_page_shows_status_values_warnings_notes_corrections_and_history(
 
     assert '<strong class="govuk-tag govuk-tag--grey">Draft</strong>' in page
     assert 'Correction</strong> <span class="govuk-body-s">was 60.0</span>' in page
-    assert "Note:</span> Revised count" in page
+    assert "Reason for the correction:</span> Revised count" in page
     assert "A count of 2 is small enough that it might identify people" in page
     assert "2, of which 1 correction of approved figures and 1 with warnings" in page
-    assert "lead.police, 29 November 2026 at 10am (form)" in page
-    assert "Created</strong> by lead.police, 29 November 2026 at 10am" in page
+    assert f"lead.police created submission {submission.pk} with 2 figures on the form." in page
+    assert "Corrects measure 1, Southampton, Oct 23 from 60 to 62. Reason: “Revised count”" in page
+    assert "dict_values" not in page
     assert "Submit for approval" in page
 
 

@@ -157,13 +157,24 @@ def test_submit_records_the_event_and_never_touches_approved_data(draft, lead):
 
 def test_submit_lists_corrections_of_approved_figures(imported, lead):
     submission, _ = submission_create(
-        by=lead, rows=rows({"measure": "1", "period": "Oct 23", "value": "62"}), channel="api"
+        by=lead,
+        rows=rows(
+            {"measure": "1", "period": "Oct 23", "value": "62", "note": "Late arrests added"}
+        ),
+        channel="api",
     )
 
     submission_submit(submission, by=lead)
 
     assert submission.events.last().changes["corrections"] == [
-        {"measure": 1, "area": "Southampton", "period": "Oct 23", "from": "60", "to": "62"}
+        {
+            "measure": 1,
+            "area": "Southampton",
+            "period": "Oct 23",
+            "from": "60",
+            "to": "62",
+            "reason": "Late arrests added",
+        }
     ]
 
 
@@ -192,10 +203,7 @@ def test_submit_stores_the_warnings_found_at_submit_time(imported, lead, approve
     submission_submit(submission, by=lead)
 
     (warning,) = submission.values.get().warnings
-    assert (
-        "61 is more than half lower than the previous figure (200.0 for Oct 23)"
-        in (warning["message"])
-    )
+    assert warning["message"].startswith("61.0 is 70% lower than the figure for Oct 23 (200.0).")
 
 
 def test_audit_events_are_append_only(draft):

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import tablib
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,7 +21,6 @@ from scorecard.figures import format_value
 from scorecard.models import AreaKind, DataPoint
 from scorecard.periods import Period
 from submissions.models import Channel, StagedUpload, Status, Submission, SubmittedValue
-from submissions.resources import read_values_file
 from submissions.services import BATCH_SIZE
 from tests.conftest import client_for
 from tests.factories import MeasureFactory, UserFactory
@@ -32,8 +32,27 @@ def text(response) -> str:
     return html.unescape(response.content.decode())
 
 
-def upload(client, name, content, url="/submissions/upload/"):
-    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+def upload(client, name, content, url="/submissions/upload/", destination=None):
+    """Post a file as the upload page does: a new return, or (for an open return's page) its
+    figures replaced, unless `destination` says otherwise."""
+    if destination is None:
+        destination = "new" if url == "/submissions/upload/" else "replace"
+    return client.post(url, {"file": SimpleUploadedFile(name, content), "destination": destination})
+
+
+def template_rows(content: bytes, file_format: str) -> list[dict[str, str]]:
+    """The blank template's rows as written (its figures are blank, so uploads would skip
+    them all)."""
+    dataset = tablib.Dataset().load(
+        content.decode("utf-8-sig") if file_format == "csv" else content, format=file_format
+    )
+    return [
+        {
+            name: "" if cell is None else str(cell)
+            for name, cell in zip(dataset.headers, row, strict=True)
+        }
+        for row in dataset
+    ]
 
 
 def staged_files() -> list[StagedUpload]:
@@ -200,6 +219,16 @@ BAD_FILES = {
     "only spaces": ("figures.csv", b"  \n ", "The file is empty"),
     "header only": ("figures.csv", b"measure,period,value\n", "The file has no figures in it"),
     "missing column": ("figures.csv", b"measure,value\n1,5\n", "The file has no 'period' column"),
+    "no value column": (
+        "figures.csv",
+        b"measure,period,area\n1,Oct 23,\n",
+        "The file has no 'value' column",
+    ),
+    "every row blank": (
+        "figures.csv",
+        b"measure,period,area,value\n1,Oct 23,,\n7,Oct 23,,\n",
+        "None of the file's 2 rows has a figure in it: fill in the value column",
+    ),
     "ragged csv": ("figures.csv", b"measure,period,value\n1,Oct 23,5,6\n", "could not be read"),
     "not utf-8": (
         "figures.csv",
@@ -251,9 +280,8 @@ def test_the_csv_template_lists_the_organisations_measures_with_the_period_due(
 
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="Police-figures-template.csv"' in response["Content-Disposition"]
-    parsed = read_values_file("template.csv", response.content)
-    assert parsed.issues == []
-    assert [(r.fields["measure"], r.fields["period"]) for r in parsed.rows] == [
+    rows = template_rows(response.content, "csv")
+    assert [(r["measure"], r["period"]) for r in rows] == [
         ("1", "Oct 26"),
         ("2", "Oct 26"),
         ("3", "2025/26"),
@@ -267,20 +295,18 @@ def test_the_xlsx_template_has_england_rows_for_measures_compared_with_england(
 ):
     response = client_for(icu_lead).get("/submissions/template.xlsx")
 
-    parsed = read_values_file("template.xlsx", response.content)
-    rows = [(r.fields["measure"], r.fields["area"]) for r in parsed.rows]
+    rows = [(r["measure"], r["area"]) for r in template_rows(response.content, "xlsx")]
     assert ("4", "") in rows and ("4", "England") in rows
-    assert {r.fields["period"] for r in parsed.rows if r.fields["measure"] == "4"} == {"2025/26"}
+    periods = {r["period"] for r in template_rows(response.content, "xlsx") if r["measure"] == "4"}
+    assert periods == {"2025/26"}
     assert ("8", "England") not in rows  # a count is not compared with England
     assert not any(measure in ("1", "2", "3", "7") for measure, _ in rows)
 
 
 def test_a_filled_in_template_uploads_as_new_figures(frozen_today, imported, lead, csv_bytes):
-    template = read_values_file(
-        "template.csv", client_for(lead).get("/submissions/template.csv").content
-    )
+    template = template_rows(client_for(lead).get("/submissions/template.csv").content, "csv")
     figures = {"1": "61", "2": "85", "3": "531", "7": "34"}
-    rows = [{**r.fields, "value": figures[r.fields["measure"]]} for r in template.rows]
+    rows = [{**r, "value": figures[r["measure"]]} for r in template]
 
     _, response = preview_of(client_for(lead), "filled.csv", csv_bytes(rows))
 
@@ -431,3 +457,132 @@ def test_a_submitted_returns_figures_cannot_be_replaced_by_a_file(
 
     assert response["Location"] == f"/submissions/{submission.pk}/"
     assert submission.values.get().value == 61 and staged_files() == []
+
+
+# Forgiving what people do ----------------------------------------------------------------------
+
+
+def test_template_rows_left_blank_are_ignored_and_counted(imported, lead, csv_bytes):
+    template = template_rows(client_for(lead).get("/submissions/template.csv").content, "csv")
+    assert len(template) == 4
+    template[0]["value"], template[2]["value"] = "61", "531"  # measures 1 and 3 only
+
+    _, response = preview_of(client_for(lead), "template.csv", csv_bytes(template))
+
+    preview = response.context["preview"]
+    assert not preview.has_errors and preview.counts["new"] == 2
+    page = text(response)
+    assert "2 rows left blank were ignored: no value, numerator, denominator or note." in page
+    assert 'Rows with figures</dt><dd class="govuk-summary-list__value">2<' in page
+
+
+def test_a_row_with_a_note_but_no_value_is_kept_and_explained_not_ignored(
+    imported, lead, csv_bytes
+):
+    rows = [NEW, {"measure": "7", "period": "Nov 23", "note": "Figure to follow"}]
+
+    _, response = preview_of(client_for(lead), "figures.csv", csv_bytes(rows))
+
+    preview = response.context["preview"]
+    assert preview.counts["error"] == 1 and response.context["ignored"] == ""
+    assert "Enter the value, or leave the whole row blank if you have no figure." in text(response)
+
+
+def test_the_preview_names_each_measure_even_on_rows_with_errors(imported, lead, csv_bytes):
+    rows = [NEW, {"measure": "7", "period": "Nov 2099", "value": "3"}]
+
+    _, response = preview_of(client_for(lead), "figures.csv", csv_bytes(rows))
+
+    page = text(response)
+    assert "1. Number of current active Drugs Networks" in page
+    assert "7. " in page and "Nov 2099" in page  # the row in error keeps its measure's name
+    error_row = next(r for r in response.context["preview"].rows if r.errors)
+    assert error_row.measure.number == 7
+
+
+def test_the_upload_page_shows_one_way_of_writing_each_of_the_organisations_periods(
+    frozen_today, imported, lead
+):
+    page = text(client_for(lead).get("/submissions/upload/"))
+
+    assert "How to write your periods" in page
+    assert "<code>Oct 26</code> means" in page
+    assert "<code>2025/26</code> means April 2025 to March" in page
+    assert "Q1" not in page  # Police report no quarters, so no quarter labels to confuse
+
+
+def test_a_file_can_be_added_to_a_draft_keeping_its_other_figures(
+    imported, lead, csv_bytes, make_submission
+):
+    submission = make_submission(lead, NEW, {"measure": "7", "period": "Nov 23", "value": "31"})
+    client = client_for(lead)
+    page = text(client.get(f"/submissions/{submission.pk}/upload/"))
+    assert f"What should the file do to submission {submission.pk}?" in page
+
+    response = upload(
+        client,
+        "more.csv",
+        csv_bytes(
+            [
+                {"measure": "7", "period": "Nov 23", "value": "32"},
+                {"measure": "2", "period": "Nov 23", "value": "80"},
+            ]
+        ),
+        url=f"/submissions/{submission.pk}/upload/",
+        destination="add",
+    )
+    preview = client.get(response["Location"])
+    assert (preview.context["preview"].replaced, preview.context["preview"].untouched) == (1, 1)
+    assert f"Adding to submission {submission.pk}" in text(preview)
+    assert "1 replaced by the file’s; 1 kept" in text(preview)
+
+    client.post(response["Location"])
+
+    figures = {(v.measure.number, v.value) for v in submission.values.select_related("measure")}
+    assert figures == {(1, 61), (7, 32), (2, 80)}
+    assert [v.row for v in submission.values.order_by("row")] == [1, 3, 4]  # file rows after
+    edit = submission.events.get(action=Action.EDIT)
+    assert [c["measure"] for c in edit.changes["changed"]] == [7]
+    assert [a["measure"] for a in edit.changes["added"]] == [2]
+    assert edit.changes["removed"] == []
+
+
+def test_a_new_upload_can_join_one_of_the_organisations_open_returns(
+    imported, lead, csv_bytes, make_submission
+):
+    submission = make_submission(lead, NEW)
+    client = client_for(lead)
+    page = text(client.get("/submissions/upload/"))
+    assert "Where should the figures go?" in page
+    assert f"Add to submission {submission.pk} (draft, 1 figure)" in page
+
+    response = upload(
+        client,
+        "more.csv",
+        csv_bytes([{"measure": "7", "period": "Nov 23", "value": "32"}]),
+        destination=str(submission.pk),
+    )
+    client.post(response["Location"])
+
+    assert Submission.objects.count() == 1
+    assert submission.values.count() == 2
+
+
+def test_only_open_returns_of_the_organisation_are_offered(
+    imported, lead, other_lead, csv_bytes, make_submission
+):
+    submitted = make_submission(lead, NEW, submit=True)
+    theirs = make_submission(other_lead, {"measure": "33", "period": "2022/23", "value": "50"})
+    make_submission(lead, {"measure": "2", "period": "Nov 23", "value": "80"})  # open: offered
+    assert f"submission {theirs.pk}" not in text(client_for(lead).get("/submissions/upload/"))
+
+    response = upload(
+        client_for(lead),
+        "more.csv",
+        csv_bytes([{"measure": "7", "period": "Nov 23", "value": "32"}]),
+        destination=str(submitted.pk),
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in text(response)
+    assert submitted.values.count() == 1
