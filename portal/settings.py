@@ -174,7 +174,17 @@ STORAGES = {
 }
 
 # Uploads: Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not cover files; the upload form checks this.
+# A file is read within these bounds, whatever it declares (portal.spreadsheets); the most text a
+# workbook may unpack to is MAX_UPLOAD_BYTES too, so staged data never exceeds it.
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+UPLOAD_MAX_ROWS = envint("UPLOAD_MAX_ROWS", 20_000)
+UPLOAD_MAX_COLUMNS = envint("UPLOAD_MAX_COLUMNS", 30)
+UPLOAD_MAX_CELL_CHARS = envint("UPLOAD_MAX_CELL_CHARS", 32_767)
+UPLOAD_MAX_UNPACKED_BYTES = envint("UPLOAD_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+UPLOAD_MAX_PARTS = envint("UPLOAD_MAX_PARTS", 500)
+# Uploads waiting for their preview to be confirmed: how many one person may have, how long kept.
+STAGED_UPLOADS_PER_USER = envint("STAGED_UPLOADS_PER_USER", 3)
+STAGED_UPLOAD_HOURS = envint("STAGED_UPLOAD_HOURS", 24)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from scorecard.figures import decimal_text
+from scorecard.figures import cell_text, decimal_text, uk_number
 from scorecard.models import Area, AreaKind, DataPoint, Measure
 from scorecard.periods import Period, latest_ended
 from submissions.models import SubmittedValue
@@ -104,20 +104,22 @@ def _attach_approved(rows: list[EntryRow]) -> None:
 # An upload's preview -------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class PreviewRow:
-    """One row of an uploaded file as the preview shows it."""
+    """One row of an uploaded file as the preview shows it, as text ready to display: a stored
+    preview is shown page after page without validating the file again."""
 
-    raw: RawRow
-    clean: CleanValue | None
-    errors: list[Issue]
-    warnings: list[Issue]
-
-    @property
-    def status(self) -> str:
-        if self.errors or self.clean is None:
-            return "error"
-        return self.clean.status.value
+    row: int
+    measure: str
+    period: str
+    area: str
+    value: str
+    #: "new", "changed", "unchanged" or "error".
+    status: str
+    #: The approved figure a changed value replaces.
+    current: str = ""
+    errors: tuple[Issue, ...] = ()
+    warnings: tuple[Issue, ...] = ()
 
     @property
     def order(self) -> tuple[int, int]:
@@ -125,7 +127,32 @@ class PreviewRow:
         rank = {"error": 0, "changed": 2, "new": 3, "unchanged": 4}[self.status]
         if rank > 0 and self.warnings:
             rank = 1
-        return (rank, self.raw.row)
+        return (rank, self.row)
+
+    @classmethod
+    def of(cls, raw: RawRow, clean: CleanValue | None, issues: list[Issue]) -> PreviewRow:
+        errors = tuple(i for i in issues if i.level == "error")
+        warnings = tuple(i for i in issues if i.level == "warning")
+        if clean is None or errors:
+            return cls(
+                raw.row,
+                *(cell_text(raw.get(name)) for name in ("measure", "period", "area", "value")),
+                status="error",
+                errors=errors,
+                warnings=warnings,
+            )
+        places = clean.measure.decimal_places
+        return cls(
+            raw.row,
+            str(clean.measure.number),
+            clean.period.label,
+            clean.area.name,
+            uk_number(clean.value, places),
+            clean.status.value,
+            uk_number(clean.current, places) if clean.is_correction else "",
+            errors,
+            warnings,
+        )
 
 
 @dataclass
@@ -137,6 +164,36 @@ class Preview:
     @property
     def has_errors(self) -> bool:
         return bool(self.counts["error"] or self.general)
+
+    @property
+    def worth_staging(self) -> bool:
+        """Whether a preview could lead anywhere: some row is free of errors."""
+        return not self.general and self.counts["error"] < len(self.rows)
+
+    def as_json(self) -> dict[str, Any]:
+        def issues(found: Iterable[Issue]) -> list[list[Any]]:
+            return [[i.row, i.field, i.message, i.level] for i in found]
+
+        return {
+            "rows": [
+                [r.row, r.measure, r.period, r.area, r.value, r.status, r.current,
+                 issues(r.errors), issues(r.warnings)]
+                for r in self.rows
+            ],
+            "general": issues(self.general),
+            "counts": self.counts,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Preview:
+        def issues(found: list[list[Any]]) -> tuple[Issue, ...]:
+            return tuple(Issue(*i) for i in found)
+
+        return cls(
+            [PreviewRow(*r[:7], issues(r[7]), issues(r[8])) for r in data["rows"]],
+            list(issues(data["general"])),
+            data["counts"],
+        )
 
 
 def upload_preview(rows: list[RawRow], *, user: Any, today: date | None = None) -> Preview:
@@ -152,11 +209,10 @@ def upload_preview(rows: list[RawRow], *, user: Any, today: date | None = None) 
             by_row[issue.row].append(issue)
     clean = {v.row: v for v in result.values}
     preview_rows = [
-        PreviewRow(
+        PreviewRow.of(
             raw,
             None if raw.row in result.rows_with_errors else clean.get(raw.row),
-            [i for i in by_row.get(raw.row, []) if i.level == "error"],
-            [i for i in by_row.get(raw.row, []) if i.level == "warning"],
+            by_row.get(raw.row, []),
         )
         for raw in rows
     ]

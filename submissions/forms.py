@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from scorecard.periods import PERIOD_TYPE_LABELS, Period, PeriodError, PeriodType, parse_period
+from submissions.resources import size_problem
 from submissions.validation import FIELDS, Issue, RawRow
 
 #: The most rows the entry form handles; Django refuses POSTs of more than 1,000 fields.
@@ -174,10 +175,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        limit = settings.MAX_UPLOAD_BYTES
-        if (upload.size or 0) > limit:
-            raise forms.ValidationError(
-                f"The file must be smaller than {filesizeformat(limit)}: "
-                "split it into several files, or remove columns you do not need."
-            )
+        too_large = size_problem(upload.size or 0)  # before the file is read into memory
+        if too_large:
+            raise forms.ValidationError(too_large)
         return upload

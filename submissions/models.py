@@ -127,7 +127,9 @@ class StagedUpload(models.Model):
 
     Kept in the database, not on one machine's disk, so that whichever web machine shows the
     preview or takes the confirmation finds it; confirming deletes it (so a second confirmation
-    finds nothing), and staging sweeps those older than UPLOAD_MAX_AGE.
+    finds nothing), and staging sweeps those older than UPLOAD_MAX_AGE and a person's beyond
+    STAGED_UPLOADS_PER_USER. The preview is stored as validated, so viewing its pages never
+    validates the file again (confirming does, once).
     """
 
     token = models.CharField(max_length=64, unique=True)
@@ -142,6 +144,9 @@ class StagedUpload(models.Model):
         help_text="The open return whose values the file replaces; empty for a new return.",
     )
     rows = models.JSONField(help_text="[[row number, {column: text}], ...] as parsed.")
+    preview = models.JSONField(
+        default=dict, help_text="The preview as validated when staged (entry_selectors.Preview)."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from submissions.models import (
     Submission,
     SubmittedValue,
 )
+from submissions.entry_selectors import upload_preview
 from submissions.notifications import notify_submitted
 from submissions.validation import (
     CleanValue,
@@ -262,26 +264,51 @@ def _mark_submitted(submission: Submission, *, by: Any, result: ValidationResult
 
 # Uploads between preview and confirmation ----------------------------------------------------
 
-UPLOAD_MAX_AGE = timedelta(hours=24)
+UPLOAD_MAX_AGE = timedelta(hours=settings.STAGED_UPLOAD_HOURS)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
+class NothingToPreview(InvalidSubmission):
+    """Every row of the file has errors: nothing could be confirmed, so nothing is staged."""
+
+
+@transaction.atomic
 def upload_stage(
     *, by: Any, filename: str, rows: Sequence[RawRow], submission: Submission | None = None
 ) -> str:
-    """Keep parsed rows until the data lead confirms them; returns the token for the preview.
+    """Validate parsed rows and keep them with their preview until the data lead confirms them;
+    returns the token for the preview. Only a file with a row free of errors is kept (anything
+    else has nothing to confirm: NothingToPreview lists its errors), and a person keeps at most
+    STAGED_UPLOADS_PER_USER: staging one more drops their oldest.
 
     The rows stay out of hidden form fields so the confirmed data is exactly what was previewed.
     """
-    StagedUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_MAX_AGE).delete()
+    _require_lead(by)
+    preview = upload_preview(list(rows), user=by)
+    if not preview.worth_staging:
+        errors = preview.general + [e for row in preview.rows for e in row.errors]
+        raise NothingToPreview(sorted(errors, key=lambda i: i.row or 0))
+    upload_sweep()
+    keep = max(settings.STAGED_UPLOADS_PER_USER - 1, 0)
+    older = StagedUpload.objects.filter(user_id=by.pk).order_by("-created_at", "-pk")[keep:]
+    StagedUpload.objects.filter(pk__in=list(older.values_list("pk", flat=True))).delete()
     staged = StagedUpload.objects.create(
         token=secrets.token_urlsafe(24),
         user=by,
         filename=filename[:255],
         submission=submission,
         rows=[[r.row, {k: _cell(v) for k, v in r.fields.items()}] for r in rows],
+        preview=preview.as_json(),
     )
     return staged.token
+
+
+def upload_sweep() -> int:
+    """Delete staged uploads older than UPLOAD_MAX_AGE; how many went."""
+    deleted, _ = StagedUpload.objects.filter(
+        created_at__lt=timezone.now() - UPLOAD_MAX_AGE
+    ).delete()
+    return deleted
 
 
 def _cell(value: object) -> str:
@@ -289,12 +316,15 @@ def _cell(value: object) -> str:
 
 
 def upload_load(token: str, *, user: Any) -> StagedUpload | None:
-    """The staged upload if it exists, has not expired and belongs to `user`."""
+    """The staged upload if it exists, has not expired and belongs to `user` (its rows are
+    read only when confirmed)."""
     if not _TOKEN.fullmatch(token):
         return None
-    return StagedUpload.objects.filter(
-        token=token, user_id=user.pk, created_at__gte=timezone.now() - UPLOAD_MAX_AGE
-    ).first()
+    return (
+        StagedUpload.objects.defer("rows")
+        .filter(token=token, user_id=user.pk, created_at__gte=timezone.now() - UPLOAD_MAX_AGE)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -304,14 +334,15 @@ def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
     The staged rows are deleted first, in the same transaction: of two confirmations racing,
     the second finds them gone and saves nothing.
     """
+    rows = staged.raw_rows  # read before the row goes (the preview's load left them out)
     claimed, _ = StagedUpload.objects.filter(pk=staged.pk).delete()
     if not claimed:
         raise WrongState("This upload has already been saved: it is no longer waiting.")
     if staged.submission_id is None:
-        created, _ = submission_create(by=by, rows=staged.raw_rows, channel=Channel.UPLOAD)
+        created, _ = submission_create(by=by, rows=rows, channel=Channel.UPLOAD)
         return created
     existing = Submission.objects.filter(pk=staged.submission_id).first()
     if existing is None:
         raise NotAllowed("The return this file was meant to replace no longer exists.")
-    submission_update(existing, by=by, rows=staged.raw_rows, channel=Channel.UPLOAD)
+    submission_update(existing, by=by, rows=rows, channel=Channel.UPLOAD)
     return existing

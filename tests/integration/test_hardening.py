@@ -190,7 +190,7 @@ def test_publishing_an_edition_someone_published_meanwhile_is_refused_not_a_500(
     assert b"was published meanwhile" in response.content
 
 
-def test_a_staged_upload_is_kept_in_the_database_and_expires(lead, settings):
+def test_a_staged_upload_is_kept_in_the_database_and_expires(imported, lead, settings):
     # Kept in the database, any web machine can show and confirm it; an expired one is swept by
     # the next upload and cannot be loaded meanwhile.
     from datetime import timedelta
