@@ -75,9 +75,12 @@ class User(AbstractUser):
         ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Django's admin site admits staff only; the admin role is what decides here.
-        if self.role == Role.ADMIN:
-            self.is_staff = True
+        # Django's admin site admits staff only; the admin role decides it, both ways, so a
+        # person moved out of the admin role loses the admin site with it.
+        self.is_staff = self.role == Role.ADMIN or self.is_superuser
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff"}
         super().save(*args, **kwargs)
 
     @property

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from portal.errors import DomainError
+from portal.errors import DomainError, Problem
 from portal.permissions import Action, can
 
 
@@ -27,9 +27,24 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             {"errors": [asdict(p) for p in problems]} if problems else {"detail": str(exc)}
         )
         return Response(data, status=exc.http_status)
+    if isinstance(exc, exceptions.ParseError):
+        # A body that is not JSON is a fault of the input: the documented 400 shape.
+        return Response({"errors": [asdict(Problem(None, "body", str(exc.detail)))]}, status=400)
+    if isinstance(exc, exceptions.ValidationError):
+        return Response({"errors": [asdict(p) for p in _problems(exc.detail)]}, status=400)
     if isinstance(exc, ObjectDoesNotExist):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     return drf_exception_handler(exc, context)
+
+
+def _problems(detail: Any, field: str = "body") -> list[Problem]:
+    """A serializer's errors ({"field": ["message"]}, nested or not) as field problems."""
+    if isinstance(detail, dict):
+        return [p for name, inner in detail.items() for p in _problems(inner, str(name))]
+    if isinstance(detail, list):
+        return [p for inner in detail for p in _problems(inner, field)]
+    name = "body" if field == "non_field_errors" else field
+    return [Problem(None, name, str(detail))]
 
 
 def Can(action: Action, message: str) -> type[BasePermission]:

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.RefuseUnstorableText",
+    "portal.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -210,6 +212,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scorecard.tasks.recompute_stale",
         "schedule": envint("HEAL_INTERVAL_SECONDS", 300),
     },
+    "sweep-staged-uploads": {"task": "submissions.tasks.sweep_staged_uploads", "schedule": 3600},
 }
 
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console:"))

@@ -17,3 +17,6 @@ urlpatterns = [
     path("submissions/", include("submissions.urls")),
     path("api/v1/", include("portal.api_urls")),
 ]
+
+handler404 = "portal.views.not_found"
+handler500 = "portal.views.server_error"

@@ -23,6 +23,7 @@ from accounts.models import User
 from audit.models import Action
 from audit.services import audit_event, audit_events
 from portal.errors import DomainError, FieldError, Missing, NotAllowed, WrongState
+from portal.text import COMMENT_MAX_LENGTH, checked_text
 from portal.permissions import can
 from scorecard.figures import decimal_text, uk_date
 from scorecard.services.recording import ValueEntry, record_values
@@ -65,7 +66,7 @@ def submission_send_back(submission_id: int, *, by: User, comment: str) -> Submi
 
     The data lead edits the same submission and submits it again; nothing reaches the scorecard.
     """
-    comment = (comment or "").strip()
+    comment = checked_text("comment", (comment or "").strip(), COMMENT_MAX_LENGTH)
     with transaction.atomic():
         submission = _lock(submission_id)
         _check_may_decide(submission, by)

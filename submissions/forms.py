@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
+from portal.text import NOTE_MAX_LENGTH
 from scorecard.periods import PERIOD_TYPE_LABELS, Period, PeriodError, PeriodType, parse_period
 from submissions.resources import size_problem
 from submissions.validation import FIELDS, Issue, RawRow
@@ -115,6 +116,8 @@ class ValueForm(forms.Form):
     note = forms.CharField(
         label="Note",
         required=False,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": f"The note must be {NOTE_MAX_LENGTH:,} characters or fewer"},
         help_text="Explain anything unusual. Needed before you submit if the value has a warning.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from portal.permissions import can, requires
+from portal.text import COMMENT_MAX_LENGTH
 from submissions import approval, selectors
 from submissions.models import Status, Submission
 
@@ -20,7 +21,7 @@ class SendBackForm(forms.Form):
     comment = forms.CharField(
         label="Comment for the data lead",
         help_text="Say what needs to change. The data lead sees it on the return and by e-mail.",
-        max_length=4000,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter a comment saying what the data lead needs to change"},
     )

@@ -25,6 +25,7 @@ from typing import Any, Literal
 from django.utils import timezone
 
 from portal.permissions import can
+from portal.text import CELL_MAX_LENGTH, NOTE_MAX_LENGTH, text_problem
 from scorecard import figures
 from scorecard.compute import ValueKind, rate_multiplier
 from scorecard.figures import (
@@ -227,6 +228,9 @@ class _Checker:
     def parse(self, raw: RawRow) -> _Parsed:
         parsed = _Parsed(raw)
         before = len(self.issues)
+        if not self._storable(raw):
+            parsed.failed = True
+            return parsed
         parsed.measure = self._measure(raw)
         parsed.area = self._area(raw)
         parsed.period = self._period(raw, parsed.measure)
@@ -234,6 +238,20 @@ class _Checker:
         parsed.note = cell_text(raw.get("note"))
         parsed.failed = len(self.issues) > before
         return parsed
+
+    def _storable(self, raw: RawRow) -> bool:
+        """Whether each text field can be stored and is within its length."""
+        ok = True
+        for name in FIELDS:
+            value = raw.get(name)
+            if not isinstance(value, str):
+                continue
+            limit = NOTE_MAX_LENGTH if name == "note" else CELL_MAX_LENGTH
+            problem = text_problem(name, value, limit)
+            if problem:
+                self.error(raw.row, name, problem)
+                ok = False
+        return ok
 
     def _measure(self, raw: RawRow) -> Measure | None:
         text = cell_text(raw.get("measure"))

@@ -1,6 +1,7 @@
 """The catalogue admin: open to admins only (PortalAdminMixin asks `can()`), history and
 editions read-only, and the measure catalogue round-trips through a spreadsheet."""
 
+import io
 import re
 
 import pytest
@@ -55,10 +56,12 @@ def _catalogue() -> list[tuple[object, ...]]:
 
 @pytest.fixture
 def staff_lead(organisation):
-    """A data lead who was (wrongly) given staff status: the admin still refuses them."""
-    return UserFactory(
-        username="staff.lead", role=Role.DATA_LEAD, organisation=organisation, is_staff=True
-    )
+    """A data lead given staff status behind save()'s back (which keeps staff status for
+    admins only): the admin still refuses them."""
+    user = UserFactory(username="staff.lead", role=Role.DATA_LEAD, organisation=organisation)
+    type(user).objects.filter(pk=user.pk).update(is_staff=True)
+    user.refresh_from_db()
+    return user
 
 
 def test_every_admin_page_loads_for_an_admin(imported, admin_user):
@@ -205,3 +208,25 @@ def test_a_user_given_the_admin_role_can_use_the_admin_without_being_a_superuser
     manager = UserFactory(username="catalogue.manager", role=Role.ADMIN)
     assert manager.is_staff and not manager.is_superuser
     assert client_for(manager).get("/admin/scorecard/measure/").status_code == 200
+
+
+def test_the_catalogue_spreadsheet_from_the_admin_never_holds_a_formula(imported, admin_user):
+    from openpyxl import load_workbook
+
+    Measure.objects.filter(number=4).update(name='=HYPERLINK("http://evil.example","x")')
+    client = client_for(admin_user)
+    export_page = client.get("/admin/scorecard/measure/export/").content.decode()
+    selected = re.findall(r'<input type="checkbox" name="(measureresource_[a-z_]+)"', export_page)
+    for label in ("csv", "xlsx"):
+        file_format = re.search(rf'<option value="(\d+)">{label}</option>', export_page).group(1)
+        exported = client.post(
+            "/admin/scorecard/measure/export/",
+            {"format": file_format, "resource": "0", **dict.fromkeys(selected, "on")},
+        )
+        if label == "csv":
+            cells = exported.content.decode("utf-8-sig").replace('"', "").split(",")
+        else:
+            sheet = load_workbook(io.BytesIO(exported.content)).active
+            cells = [str(c.value or "") for row in sheet.iter_rows() for c in row]
+        assert not [c for c in cells if c.startswith("=")], label
+        assert any(c.startswith("'=HYPERLINK") for c in cells), label
