@@ -81,7 +81,13 @@ class User(AbstractUser):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "role" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_staff"}
+        new_password = self._password is not None  # set_password() was called
         super().save(*args, **kwargs)
+        if new_password:
+            # A new password ends every API token made with the old one.
+            from knox.models import AuthToken
+
+            AuthToken.objects.filter(user_id=self.pk).delete()
 
     @property
     def display_name(self) -> str:

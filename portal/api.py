@@ -6,18 +6,44 @@ Endpoints raise and let this module answer, so the same refusal reads the same e
 with 400 when the input itself is at fault.
 """
 
+import logging
 from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from rest_framework import exceptions
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.clients import client_ip
 from portal.errors import DomainError, Problem
 from portal.permissions import Action, can
+
+log = logging.getLogger(__name__)
+
+
+#: The documented shape of a 400: what is wrong, field by field.
+ERRORS = inline_serializer(
+    "Errors",
+    {
+        "errors": serializers.ListField(
+            child=inline_serializer(
+                "Error",
+                {
+                    "row": serializers.IntegerField(allow_null=True),
+                    "field": serializers.CharField(),
+                    "message": serializers.CharField(),
+                },
+            )
+        )
+    },
+)
+#: The documented shape of every other refusal (401, 403, 404, 405, 409, 415, 429).
+DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -61,3 +87,20 @@ def Can(action: Action, message: str) -> type[BasePermission]:
 
     _Can.__name__ = f"Can_{action}"
     return _Can
+
+
+class FailOpenThrottle(ScopedRateThrottle):
+    """A scoped throttle keyed on `portal.clients.client_ip` (the same client axes sees), that
+    lets requests through, with a warning in the log, when its cache is unavailable: a Redis
+    outage must not turn into 500s at the token endpoint."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_ip(request)
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # any error of the cache's client: Redis down, timed out, refused
+            log.warning("Throttle not applied to %s: the cache is unavailable.", request.path,
+                        exc_info=True)  # fmt: skip
+            return True

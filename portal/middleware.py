@@ -4,12 +4,20 @@ signing in for the roles that need it."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from portal.permissions import needs_two_factor
 from portal.text import unstorable
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -59,3 +67,61 @@ class NoStoreWhenSignedIn:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+#: Session key: when the session's expiry was last moved on (seconds since the epoch).
+SEEN_AT = "portal_seen_at"
+#: Moving the expiry on means writing the session: at most this often.
+REFRESH_SECONDS = 60
+
+
+def mark_seen(session: Any) -> None:
+    session[SEEN_AT] = int(time.time())
+
+
+class IdleTimeout:
+    """A signed-in session ends SESSION_IDLE_MINUTES (SESSION_COOKIE_AGE) after its last
+    request: each request moves the end on, writing the session at most once a minute rather
+    than on every request (SESSION_SAVE_EVERY_REQUEST would)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            if time.time() - session.get(SEEN_AT, 0) >= REFRESH_SECONDS:
+                mark_seen(session)  # modified: saved with a new expiry, a full idle period on
+        return response
+
+
+class TwoFactorRequired:
+    """Approvers and admins (`needs_two_factor`) who signed in with a password alone reach only
+    the second step (enter a code, or set up an authenticator app first) and signing out; the
+    API answers their session 403. (API tokens are only issued with the code.)"""
+
+    ALLOWED = ("two_factor", "two_factor_setup", "logout")
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and needs_two_factor(user)
+            and not user.is_verified()  # type: ignore[union-attr]  # django_otp adds it
+            and not self._allowed(request.path_info)
+        ):
+            if is_api(request):
+                return JsonResponse(
+                    {"detail": "Finish signing in with the code from your authenticator app."},
+                    status=403,
+                )
+            return redirect(f"{reverse('two_factor')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    def _allowed(self, path: str) -> bool:
+        return path.startswith(settings.STATIC_URL) or path in {reverse(n) for n in self.ALLOWED}

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Literal, Protocol
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -89,6 +90,12 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "publish_edition": _is(Role.APPROVER, Role.ADMIN),
     "manage_catalogue": _is(Role.ADMIN),
 }
+
+
+def needs_two_factor(user: Any) -> bool:
+    """Whether `user` must add a code from an authenticator app to their password: the roles
+    that decide returns and run the portal, whenever TWO_FACTOR_REQUIRED (on unless DEBUG)."""
+    return bool(settings.TWO_FACTOR_REQUIRED) and _role(user) in REVIEWER_ROLES
 
 
 def can(user: Any, action: Action, obj: Any = None) -> bool:

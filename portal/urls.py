@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
+    path("accounts/", include("accounts.signin_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("scorecard/", include("scorecard.urls")),
