@@ -10,6 +10,7 @@ endpoint is throttled per client address; see portal.clients.
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -19,7 +20,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import User
-from portal.api import ERRORS, FailOpenThrottle
+from portal.api import DETAIL, ERRORS, FailOpenThrottle
 from portal.errors import FieldError, NotAllowed
 from portal.permissions import needs_two_factor
 
@@ -38,7 +39,6 @@ class TokenRequest(serializers.Serializer):
 TOKEN = inline_serializer(
     "Token", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
 )
-LOCKED_OUT = "Too many failed sign-in attempts: try again in an hour."
 
 
 class TokenCreate(APIView):
@@ -52,8 +52,10 @@ class TokenCreate(APIView):
         responses={
             200: TOKEN,
             400: ERRORS,
-            403: OpenApiResponse(description="Locked out, or two-factor sign-in not set up"),
-            429: OpenApiResponse(description="Too many requests from this address"),
+            403: OpenApiResponse(DETAIL, description="Two-factor sign-in not set up yet"),
+            429: OpenApiResponse(
+                DETAIL, description="Locked out after failures, or too many requests"
+            ),
         },
         summary="Exchange a username and password for an API token",
     )
@@ -61,19 +63,23 @@ class TokenCreate(APIView):
         given = TokenRequest(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
+        # A locked-out name and address get axes' 429 (portal.views.locked_out) in place of this.
         user = authenticate(request._request, username=data["username"], password=data["password"])
-        if getattr(request._request, "axes_locked_out", False):
-            raise NotAllowed(LOCKED_OUT)
         if not isinstance(user, User):
             raise FieldError("password", "The username or password is wrong.")
         if needs_two_factor(user):
-            if not user.totpdevice_set.filter(confirmed=True).exists():
+            if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                 raise NotAllowed(
                     "Set up two-factor sign-in on the website first, then ask for a token with "
                     "the code from your authenticator app."
                 )
-            if services.totp_verify(user, "".join(str(data.get("otp", "")).split())) is None:
-                raise FieldError("otp", "Give the code from your authenticator app as \"otp\".")
+            code = "".join(str(data.get("otp", "")).split())
+            if not code:
+                raise FieldError("otp", 'Give the code from your authenticator app as "otp".')
+            if services.totp_verify(user, code) is None:
+                raise FieldError(
+                    "otp", "The code is wrong or has expired: give the code now shown."
+                )
         token, key = services.api_token_issue(user)
         return Response({"token": key, "expiry": token.expiry})
 

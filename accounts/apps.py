@@ -8,17 +8,22 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
+        from accounts.models import User
         from accounts.services import api_tokens_revoke
         from portal.middleware import mark_seen
 
-        def revoke_on_sign_out(sender: object, request: object, user: object, **kwargs: object) -> None:
+        def revoke_on_sign_out(
+            sender: object, request: object, user: object, **kwargs: object
+        ) -> None:
             """Signing out of the website revokes the person's API tokens too."""
-            if user is not None:
+            if isinstance(user, User):
                 api_tokens_revoke(user)
 
         user_logged_out.connect(revoke_on_sign_out, weak=False, dispatch_uid="revoke-api-tokens")
 
-        def seen_at_sign_in(sender: object, request: object, user: object, **kwargs: object) -> None:
+        def seen_at_sign_in(
+            sender: object, request: object, user: object, **kwargs: object
+        ) -> None:
             """The idle clock starts at signing in (portal.middleware.IdleTimeout)."""
             session = getattr(request, "session", None)
             if session is not None:

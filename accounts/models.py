@@ -81,7 +81,7 @@ class User(AbstractUser):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "role" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_staff"}
-        new_password = self._password is not None  # set_password() was called
+        new_password = getattr(self, "_password", None) is not None  # set_password() was called
         super().save(*args, **kwargs)
         if new_password:
             # A new password ends every API token made with the old one.

@@ -21,7 +21,9 @@ def api_token_issue(user: User) -> tuple[AuthToken, str]:
     shown this once; only a hash of it is stored)."""
     AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     keep = AuthToken.objects.filter(user=user).order_by("-created")[: TOKENS_PER_USER - 1]
-    AuthToken.objects.filter(user=user).exclude(pk__in=list(keep.values_list("pk", flat=True))).delete()
+    AuthToken.objects.filter(user=user).exclude(
+        pk__in=list(keep.values_list("pk", flat=True))
+    ).delete()
     return AuthToken.objects.create(user=user, expiry=timedelta(hours=settings.API_TOKEN_HOURS))
 
 
@@ -57,6 +59,7 @@ def totp_verify(user: User, code: str) -> TOTPDevice | None:
         if device.verify_token(code):
             return device
     return None
+
 
 DEMO_ORGANISATIONS = [
     # name, short name, sources, default owner of national datasets

@@ -71,7 +71,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect(_next(request))
-        form.add_error("code", "The code is wrong or has expired: enter the code your app shows now")
+        form.add_error(
+            "code", "The code is wrong or has expired: enter the code your app shows now"
+        )
     return render(request, "registration/two_factor.html", {"form": form, "next": _next(request)})
 
 
@@ -91,7 +93,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             messages.success(request, "Two-factor sign-in is set up.")
             return redirect(_next(request))
-        form.add_error("code", "The code is wrong or has expired: enter the code your app shows now")
+        form.add_error(
+            "code", "The code is wrong or has expired: enter the code your app shows now"
+        )
     secret = b32encode(device.bin_key).decode()
     return render(
         request,

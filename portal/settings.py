@@ -168,7 +168,7 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 AXES_CLIENT_IP_CALLABLE = "portal.clients.client_ip"
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
 
 # A session ends after this long without a request (portal.middleware.IdleTimeout moves it on).
 SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 60)

@@ -231,7 +231,9 @@ def _attribute(attrs: dict[str, str], name: str) -> str:
     return next((v for k, v in attrs.items() if k.rpartition(":")[2] == name), "")
 
 
-def _relationships(archive: zipfile.ZipFile, part: str, limits: Limits) -> dict[str, tuple[str, str]]:
+def _relationships(
+    archive: zipfile.ZipFile, part: str, limits: Limits
+) -> dict[str, tuple[str, str]]:
     """A part's relationships: id → (type, the target's path in the archive)."""
     folder, name = posixpath.split(part)
     rels_path = posixpath.join(folder, "_rels", name + ".rels")
@@ -408,7 +410,12 @@ class _Sheet:
             else:
                 row, self.column = self.row, self.column + 1
             style = attrs.get("s", "0")
-            self.cell = (row, self.column, attrs.get("t", "n"), int(style) if style.isdigit() else 0)
+            self.cell = (
+                row,
+                self.column,
+                attrs.get("t", "n"),
+                int(style) if style.isdigit() else 0,
+            )
             self.value, self.inline, self.length = None, None, 0
         elif tag == "row":
             number = attrs.get("r")
@@ -557,7 +564,5 @@ def read_xlsx(content: bytes, limits: Limits, *, sheet: str = "active") -> list[
             else (set(), set())
         )
         reader = _Sheet(limits, shared, dates, durations, book.epoch)
-        _Part(reader.start, reader.end, reader.text).read(
-            archive, sheet_part, limits, direct=True
-        )
+        _Part(reader.start, reader.end, reader.text).read(archive, sheet_part, limits, direct=True)
     return reader.rows()

@@ -36,3 +36,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_api(request):
         return JsonResponse({"detail": "Something went wrong: try again later."}, status=500)
     return defaults.server_error(request)
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): 429, as JSON for
+    the API's token endpoint, as the service's page otherwise."""
+    if is_api(request):
+        return JsonResponse(
+            {"detail": "Too many failed sign-in attempts: try again in an hour."}, status=429
+        )
+    return render(request, "registration/locked_out.html", status=429)

@@ -23,8 +23,8 @@ from accounts.models import User
 from audit.models import Action
 from audit.services import audit_event, audit_events
 from portal.errors import DomainError, FieldError, Missing, NotAllowed, WrongState
-from portal.text import COMMENT_MAX_LENGTH, checked_text
 from portal.permissions import can
+from portal.text import COMMENT_MAX_LENGTH, checked_text
 from scorecard.figures import decimal_text, uk_date
 from scorecard.services.recording import ValueEntry, record_values
 from scorecard.tasks import recompute_measures

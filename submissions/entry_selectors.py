@@ -135,8 +135,11 @@ class PreviewRow:
         warnings = tuple(i for i in issues if i.level == "warning")
         if clean is None or errors:
             return cls(
-                raw.row,
-                *(cell_text(raw.get(name)) for name in ("measure", "period", "area", "value")),
+                row=raw.row,
+                measure=cell_text(raw.get("measure")),
+                period=cell_text(raw.get("period")),
+                area=cell_text(raw.get("area")),
+                value=cell_text(raw.get("value")),
                 status="error",
                 errors=errors,
                 warnings=warnings,
@@ -176,8 +179,17 @@ class Preview:
 
         return {
             "rows": [
-                [r.row, r.measure, r.period, r.area, r.value, r.status, r.current,
-                 issues(r.errors), issues(r.warnings)]
+                [
+                    r.row,
+                    r.measure,
+                    r.period,
+                    r.area,
+                    r.value,
+                    r.status,
+                    r.current,
+                    issues(r.errors),
+                    issues(r.warnings),
+                ]
                 for r in self.rows
             ],
             "general": issues(self.general),
@@ -190,7 +202,10 @@ class Preview:
             return tuple(Issue(*i) for i in found)
 
         return cls(
-            [PreviewRow(*r[:7], issues(r[7]), issues(r[8])) for r in data["rows"]],
+            [
+                PreviewRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], issues(r[7]), issues(r[8]))
+                for r in data["rows"]
+            ],
             list(issues(data["general"])),
             data["counts"],
         )

@@ -25,6 +25,7 @@ from scorecard.figures import decimal_text
 from scorecard.periods import Period
 from scorecard.services.recording import BATCH_SIZE, reporting_periods
 from submissions import selectors
+from submissions.entry_selectors import upload_preview
 from submissions.models import (
     EDITABLE_STATUSES,
     Channel,
@@ -33,7 +34,6 @@ from submissions.models import (
     Submission,
     SubmittedValue,
 )
-from submissions.entry_selectors import upload_preview
 from submissions.notifications import notify_submitted
 from submissions.validation import (
     CleanValue,

@@ -116,6 +116,18 @@ def totp_device(user):
     return device or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
 
 
+def totp_code(device, *, fresh: bool = True) -> str:
+    """The code the device's app shows now; with `fresh`, one not yet used (a code works
+    once, so a second sign-in in the same 30 seconds takes the next step's, within the
+    device's tolerance)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if fresh and device.last_t is not None and totp.t() <= device.last_t:
+        totp.time = device.t0 + (device.last_t + 1) * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
 def second_step(client: Client, user) -> None:
     """Mark the client's session as having passed the second step with the user's device, as
     django_otp.login does after a right code."""

@@ -68,7 +68,9 @@ def workbook(
         )
         rels = f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
         if shared is not None:
-            rels += f'<Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
+            rels += (
+                f'<Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
+            )
         archive.writestr(
             "xl/_rels/workbook.xml.rels",
             f'<?xml version="1.0"?><Relationships xmlns="{PKG_REL}">{rels}</Relationships>',
@@ -120,7 +122,9 @@ def lying_zip_bomb(unpacked: int = 200 * MB) -> bytes:
     end = content.rindex(b"PK\x05\x06")
     directory = struct.unpack_from("<I", content, end + 16)[0]
     while content[directory : directory + 4] == b"PK\x01\x02":
-        name_length, extra_length, comment_length = struct.unpack_from("<HHH", content, directory + 28)
+        name_length, extra_length, comment_length = struct.unpack_from(
+            "<HHH", content, directory + 28
+        )
         local = struct.unpack_from("<I", content, directory + 42)[0]
         if content[directory + 46 : directory + 46 + name_length] == name:
             struct.pack_into("<I", content, directory + 24, 1024)
@@ -150,7 +154,9 @@ def shared_string_everywhere(length: int = 30_000) -> bytes:
 
 def empty_cells(count: int = 3_000_000) -> bytes:
     """Millions of empty cells, all at one position: nothing to show, much to parse."""
-    return workbook([HEADER_ROW, b'<row r="2">', *_repeat(b'<c r="A2"/>' * 1000, count * 11), b"</row>"])
+    return workbook(
+        [HEADER_ROW, b'<row r="2">', *_repeat(b'<c r="A2"/>' * 1000, count * 11), b"</row>"]
+    )
 
 
 def entity_expansion() -> bytes:

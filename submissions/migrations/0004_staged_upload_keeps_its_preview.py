@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('submissions', '0003_staged_uploads_in_the_database'),
+        ("submissions", "0003_staged_uploads_in_the_database"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='stagedupload',
-            name='preview',
-            field=models.JSONField(default=dict, help_text='The preview as validated when staged (entry_selectors.Preview).'),
+            model_name="stagedupload",
+            name="preview",
+            field=models.JSONField(
+                default=dict,
+                help_text="The preview as validated when staged (entry_selectors.Preview).",
+            ),
         ),
     ]

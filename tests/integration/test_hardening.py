@@ -226,7 +226,9 @@ def test_unconfirmed_uploads_are_swept_hourly_by_beat(imported, lead, settings):
     from submissions.validation import RawRow
 
     token = upload_stage(
-        by=lead, filename="f.csv", rows=[RawRow(2, {"measure": "1", "period": "Oct 23", "value": "5"})]
+        by=lead,
+        filename="f.csv",
+        rows=[RawRow(2, {"measure": "1", "period": "Oct 23", "value": "5"})],
     )
     assert sweep_staged_uploads() == 0
     StagedUpload.objects.filter(token=token).update(

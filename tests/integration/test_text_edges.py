@@ -55,7 +55,10 @@ def test_a_note_longer_than_the_forms_allow_is_refused_through_the_api(imported,
         }
     ]
     value["note"] = "n" * 2_000
-    assert api(lead).post("/api/v1/submissions/", {"values": [value]}, format="json").status_code == 201
+    assert (
+        api(lead).post("/api/v1/submissions/", {"values": [value]}, format="json").status_code
+        == 201
+    )
 
 
 def test_the_entry_form_limits_a_note_as_the_api_does(imported, lead):

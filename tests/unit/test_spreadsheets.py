@@ -43,7 +43,9 @@ def test_reads_every_kind_of_cell_as_openpyxl_does():
     sheet = workbook.active
     sheet.append(["measure", "period", "value", "flag", "note"])
     sheet.append([1, dt.datetime(2023, 11, 1), 61.5, True, "Busy month"])
-    sheet.append([2, "Oct 23", 7, False, CellRichText("Bold ", TextBlock(InlineFont(b=True), "text"))])
+    sheet.append(
+        [2, "Oct 23", 7, False, CellRichText("Bold ", TextBlock(InlineFont(b=True), "text"))]
+    )
     sheet.append([3, dt.date(2024, 2, 29), 1e-7, None, "=not a formula"])
     sheet["F3"] = "=1+1"  # a formula: a cached value is read, none here
     sheet.append([None, None, None])
@@ -69,8 +71,10 @@ def test_reads_the_active_sheet_and_the_1904_date_system():
 
 def test_places_cells_by_their_reference_not_the_declared_dimension():
     content = hostile.workbook(
-        [b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>',
-         b'<row r="4"><c r="C4"><v>7</v></c></row>'],
+        [
+            b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>',
+            b'<row r="4"><c r="C4"><v>7</v></c></row>',
+        ],
         dimension="A1:XFD1048576",
     )
     assert read_xlsx(content, LIMITS) == [
@@ -99,12 +103,18 @@ def test_empty_cells_beyond_the_limits_cost_nothing():
 @pytest.mark.parametrize(
     ("sheet", "message"),
     [
-        (b'<row r="22"><c r="A22"><v>1</v></c></row>', "something in row 22 (cell A22): a file "
-         "may have at most 20 rows of figures"),
-        (b'<row r="2"><c r="I2"><v>1</v></c></row>', "Row 2 has something in column I: a file "
-         "may have at most 8 columns"),
-        (b'<row r="2"><c r="B2" t="inlineStr"><is><t>' + b"x" * 101 + b"</t></is></c></row>",
-         "Row 2, column B: a cell may hold at most 100 characters"),
+        (
+            b'<row r="22"><c r="A22"><v>1</v></c></row>',
+            "something in row 22 (cell A22): a file may have at most 20 rows of figures",
+        ),
+        (
+            b'<row r="2"><c r="I2"><v>1</v></c></row>',
+            "Row 2 has something in column I: a file may have at most 8 columns",
+        ),
+        (
+            b'<row r="2"><c r="B2" t="inlineStr"><is><t>' + b"x" * 101 + b"</t></is></c></row>",
+            "Row 2, column B: a cell may hold at most 100 characters",
+        ),
     ],
     ids=["row", "column", "cell"],
 )
@@ -116,12 +126,13 @@ def test_a_value_beyond_a_limit_is_refused_naming_the_cell_and_the_limit(sheet, 
 def test_text_repeated_from_one_shared_string_counts_in_every_cell():
     rows = [f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>'.encode() for r in range(2, 22)]
     content = hostile.workbook(rows, shared=[b"<si><t>" + b"x" * 99 + b"</t></si>"])
-    with pytest.raises(SpreadsheetError, match="more than 1.5\xa0KB of text"):
+    with pytest.raises(SpreadsheetError, match=re.escape("more than 1.5\xa0KB of text")):
         read_xlsx(content, LIMITS)
 
 
 def test_the_zip_directory_is_checked_before_any_part_is_read():
-    with pytest.raises(SpreadsheetError, match="unpacks to 2.0\xa0MB, more than the 976.6\xa0KB"):
+    bomb = re.escape("unpacks to 2.0\xa0MB, more than the 976.6\xa0KB")
+    with pytest.raises(SpreadsheetError, match=bomb):
         read_xlsx(hostile.zip_bomb(2 * hostile.MB), LIMITS)
     with pytest.raises(SpreadsheetError, match="has 65 parts"):
         read_xlsx(hostile.many_parts(60), LIMITS)

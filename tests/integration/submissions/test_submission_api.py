@@ -5,7 +5,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_issue
-
 from audit.models import Action, Event
 from submissions.models import Channel, Status, Submission, SubmittedValue
 
