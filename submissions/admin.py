@@ -1,26 +1,14 @@
 """Read-only admin for returns: figures change only through the workflow (services and approval),
 so the admin can look but not touch. Their history is in the audit trail (audit.admin)."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from portal.admin import PortalAdminMixin
 from submissions.models import Submission, SubmittedValue
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class SubmittedValueInline(ReadOnlyMixin, admin.TabularInline):
+class SubmittedValueInline(PortalAdminMixin, admin.TabularInline):
+    read_only = True
     model = SubmittedValue
     fields = ("row", "measure", "area", "period", "value", "numerator", "denominator", "note")
     readonly_fields = fields
@@ -29,7 +17,8 @@ class SubmittedValueInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SubmissionAdmin(PortalAdminMixin, admin.ModelAdmin):
+    read_only = True
     list_display = ["id", "organisation", "status", "channel", "created_by", "created_at"]
     list_filter = ["status", "organisation", "channel"]
     list_select_related = ["organisation", "created_by"]

@@ -166,6 +166,7 @@ class SubmissionListCreate(APIView):
     def post(self, request: Request) -> Response:
         """Create a draft from the values (data leads); any error saves nothing and lists every
         problem."""
+        services.require_lead(request.user)  # refused before the body is read
         submission, _ = services.submission_create(
             by=request.user, rows=_rows_from(request.data), channel=Channel.API
         )

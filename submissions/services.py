@@ -55,7 +55,8 @@ class InvalidSubmission(DomainError):
         return [Problem(i.row, i.field, i.message) for i in self.errors]
 
 
-def _require_lead(by: Any) -> None:
+def require_lead(by: Any) -> None:
+    """Refuse (NotAllowed) anyone but a data lead."""
     if not can(by, "enter_values"):
         raise NotAllowed("Only a partner organisation's data lead can enter figures.")
 
@@ -123,7 +124,7 @@ def submission_create(
 ) -> tuple[Submission, ValidationResult]:
     """Save the rows as a new draft return of the actor's organisation (and, with `submit`,
     submit it at once). All or nothing: any error raises InvalidSubmission and saves nothing."""
-    _require_lead(by)
+    require_lead(by)
     result = validate_rows(rows, user=by, require_notes=submit)
     if not result.ok:
         raise InvalidSubmission(result.errors)
@@ -283,7 +284,7 @@ def upload_stage(
 
     The rows stay out of hidden form fields so the confirmed data is exactly what was previewed.
     """
-    _require_lead(by)
+    require_lead(by)
     preview = upload_preview(list(rows), user=by)
     if not preview.worth_staging:
         errors = preview.general + [e for row in preview.rows for e in row.errors]
