@@ -104,3 +104,61 @@ class FailOpenThrottle(ScopedRateThrottle):
             log.warning("Throttle not applied to %s: the cache is unavailable.", request.path,
                         exc_info=True)  # fmt: skip
             return True
+
+
+def document_refusals(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: every operation documents the refusals the shared
+    machinery can give it (so the schema says what the API really answers): 401 and 403 where
+    a caller must sign in, 404 where the path names something, 400 and 415 where there is a
+    body, each in its one shape (Errors or Detail)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Detail", _shape({"detail": {"type": "string"}}, ["detail"]))
+    schemas.setdefault("Errors", _ERRORS_SHAPE)
+    detail = {"$ref": "#/components/schemas/Detail"}
+    errors = {"$ref": "#/components/schemas/Errors"}
+    for path, operations in result.get("paths", {}).items():
+        open_to_all = path.endswith(("/token/", "/schema/"))
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            found = operation["responses"]
+            wanted = {}
+            if not open_to_all:
+                wanted["401"] = ("Not signed in, or the token is wrong or expired", detail)
+                wanted["403"] = ("Your role may not do this", detail)
+            if "{" in path:
+                wanted["404"] = ("No such object, or not one you may see", detail)
+            if "requestBody" in operation:
+                wanted["400"] = ("The body is not what this endpoint takes", errors)
+                wanted["415"] = ("The body is not JSON", detail)
+            for status, (description, shape) in wanted.items():
+                found.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": shape}},
+                    },
+                )
+    return result
+
+
+def _shape(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required}
+
+
+_ERRORS_SHAPE = _shape(
+    {
+        "errors": {
+            "type": "array",
+            "items": _shape(
+                {
+                    "row": {"type": "integer", "nullable": True},
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+                ["row", "field", "message"],
+            ),
+        }
+    },
+    ["errors"],
+)

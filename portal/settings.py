@@ -274,6 +274,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership scorecard portal API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.document_refusals",
+    ],
 }
 
 FORM_RENDERER = "portal.renderers.GovukFormRenderer"
