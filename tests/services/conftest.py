@@ -109,10 +109,11 @@ class Worker:
     """A `celery worker` subprocess consuming only its own queue, so it can take no other
     run's tasks and no other worker can take its."""
 
-    def __init__(self, broker_url: str) -> None:
+    def __init__(self, broker_url: str, *, queue: str | None = None, slow: bool = False) -> None:
         self.broker_url = broker_url
-        self.queue = f"test-{uuid.uuid4().hex[:12]}"
-        self.log = REPO / "var" / f"{self.queue}.log"
+        self.queue = queue or f"test-{uuid.uuid4().hex[:12]}"
+        self.slow = slow
+        self.log = REPO / "var" / f"{self.queue}-{uuid.uuid4().hex[:6]}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -129,7 +130,7 @@ class Worker:
                 [
                     sys.executable,
                     "-m",
-                    "celery",
+                    "tests.services.slow_worker" if self.slow else "celery",
                     "-A",
                     "portal",
                     "worker",
@@ -155,6 +156,12 @@ class Worker:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
+
+    def kill(self) -> None:
+        """SIGKILL, as the kernel's OOM killer or a lost machine would: no goodbye."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
