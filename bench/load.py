@@ -265,16 +265,16 @@ def prepare(env: dict[str, str]) -> tuple[list[tuple[str, Figures]], list[tuple[
     django.setup()
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
+    from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import Organisation, Role, User
-    from django.utils import timezone
-
     from scorecard.models import Measure
     from scorecard.periods import latest_ended
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", "--force", verbosity=0, stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", "--force", verbosity=0, stdout=quiet)
     call_command("collectstatic", "--noinput", verbosity=0)
     password = make_password(PASSWORD)
     leads = []
