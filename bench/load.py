@@ -384,7 +384,7 @@ def main() -> int:
             str(arguments.threads),
             "--timeout",
             "30",
-        ],  # fmt: skip
+        ],
         cwd=REPO,
         env={**os.environ, **env},
     )
