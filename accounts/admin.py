@@ -19,7 +19,6 @@ from accounts.models import Organisation, User
 from audit.models import Action
 from audit.services import audit_event
 from portal.admin import PortalAdminMixin
-from portal.permissions import can
 
 
 @admin.register(Organisation)
@@ -47,23 +46,11 @@ class PortalUserAdmin(PortalAdminMixin, UserAdmin):
     list_select_related = ("organisation",)
 
 
-class SignInRecordAdmin:
+class SignInRecordAdmin(PortalAdminMixin):
     """Records the portal makes about signing in (authenticators, API tokens, failed attempts):
     admins (`manage_catalogue`) may look and remove (an authenticator lost, a token to revoke,
     a lockout to lift), never add or edit. Removing an authenticator or a token is written to
     the audit trail of the person it belonged to."""
-
-    def _manages(self, request: HttpRequest) -> bool:
-        return can(request.user, "manage_catalogue")
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._manages(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._manages(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._manages(request)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -73,11 +60,11 @@ class SignInRecordAdmin:
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         self._audit(request, [obj])
-        super().delete_model(request, obj)  # type: ignore[misc]
+        obj.delete()
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._audit(request, list(queryset))
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        queryset.delete()
 
     def _audit(self, request: HttpRequest, objects: list[Any]) -> None:
         for obj in objects:

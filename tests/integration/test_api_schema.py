@@ -5,7 +5,9 @@ derandomised so a run is repeatable."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import (
@@ -29,9 +31,18 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema(settings):
+def api_schema(db, settings):
+    """The schema, served by the WSGI application itself. Its requests must not close the
+    test's connection between requests (CONN_MAX_AGE would, inside the test's transaction), as
+    Django's own test client makes sure by the same means."""
     settings.ALLOWED_HOSTS = ["*"]  # schemathesis' WSGI client calls itself "localhost"
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
