@@ -83,16 +83,19 @@ class User(AbstractUser):
         ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Django's admin site admits staff only; the role is what decides here, so a user whose
-        # role changes away from admin loses staff status. Superusers keep theirs.
-        if self.role == Role.ADMIN:
-            self.is_staff = True
-        elif not self.is_superuser:
-            self.is_staff = False
+        # Django's admin site admits staff only; the admin role decides it, both ways, so a
+        # person moved out of the admin role loses the admin site with it.
+        self.is_staff = self.role == Role.ADMIN or self.is_superuser
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"role", "is_superuser"} & set(update_fields):
+        if update_fields is not None and "role" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_staff"}
+        new_password = getattr(self, "_password", None) is not None  # set_password() was called
         super().save(*args, **kwargs)
+        if new_password:
+            # A new password ends every API token made with the old one.
+            from knox.models import AuthToken
+
+            AuthToken.objects.filter(user_id=self.pk).delete()
 
     @property
     def is_invited(self) -> bool:

@@ -2,22 +2,14 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
 
+from accounts import api as accounts_api
 from collection import api as collection_api
 from scorecard import api as scorecard_api
 
-
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; throttled like the login form."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
-
-
 urlpatterns = [
-    path("token/", TokenView.as_view(), name="api-token"),
+    path("token/", accounts_api.TokenCreate.as_view(), name="api-token"),
+    path("token/revoke/", accounts_api.TokenRevoke.as_view(), name="api-token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("measures/", scorecard_api.MeasureList.as_view(), name="api-measures"),
     path("scorecard/", scorecard_api.LiveScorecard.as_view(), name="api-scorecard"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Literal, Protocol
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -153,6 +154,12 @@ def permission_table() -> list[tuple[str, str, list[bool]]]:
         allowed = [RULES[action](_StandIn(role), _StandIn(role)) for role in Role.values]
         rows.append((words, condition, allowed))
     return rows
+
+
+def needs_two_factor(user: Any) -> bool:
+    """Whether `user` must add a code from an authenticator app to their password: the roles
+    that decide returns and run the portal, whenever TWO_FACTOR_REQUIRED (on unless DEBUG)."""
+    return bool(settings.TWO_FACTOR_REQUIRED) and _role(user) in REVIEWER_ROLES
 
 
 def can(user: Any, action: Action, obj: Any = None) -> bool:

@@ -5,6 +5,7 @@ whenever DEBUG is off the security settings switch to production values.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,9 +80,11 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "portal",
     "accounts",
@@ -98,6 +101,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.IdleTimeout",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.TwoFactorRequired",
+    "portal.middleware.RefuseUnstorableText",
+    "portal.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -140,6 +148,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -150,11 +166,39 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: lock a username/IP pair after repeated failures.
+# How many reverse proxies of our own stand in front of the portal: the client's address is that
+# many entries from the right of X-Forwarded-For (0: the connecting address). Used alike by the
+# sign-in lockout (axes) and the API's throttles (DRF), through portal.clients.client_ip.
+TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", 0)
+
+# Login throttling: lock a username at one client address after repeated failures, so that an
+# attacker locks out only themselves, never the person whose name they try from elsewhere.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = envbool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "portal.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
+
+# A session ends after this long without a request (portal.middleware.IdleTimeout moves it on).
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# Password reset e-mails asked for from one address, or for one e-mail address, in an hour.
+PASSWORD_RESETS_PER_HOUR = envint("PASSWORD_RESETS_PER_HOUR", 5)
+
+# Approvers and admins add a code from an authenticator app (TOTP) to their password.
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = PARTNERSHIP_NAME
+
+# API tokens (django-rest-knox): stored hashed, valid this long, revoked on a new password, on
+# signing out, or by their owner.
+API_TOKEN_HOURS = envint("API_TOKEN_HOURS", 24 * 30)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -176,7 +220,17 @@ STORAGES = {
 }
 
 # Uploads: Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not cover files; the upload form checks this.
+# A file is read within these bounds, whatever it declares (portal.spreadsheets); the most text a
+# workbook may unpack to is MAX_UPLOAD_BYTES too, so staged data never exceeds it.
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+UPLOAD_MAX_ROWS = envint("UPLOAD_MAX_ROWS", 20_000)
+UPLOAD_MAX_COLUMNS = envint("UPLOAD_MAX_COLUMNS", 30)
+UPLOAD_MAX_CELL_CHARS = envint("UPLOAD_MAX_CELL_CHARS", 32_767)
+UPLOAD_MAX_UNPACKED_BYTES = envint("UPLOAD_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+UPLOAD_MAX_PARTS = envint("UPLOAD_MAX_PARTS", 500)
+# Uploads waiting for their preview to be confirmed: how many one person may have, how long kept.
+STAGED_UPLOADS_PER_USER = envint("STAGED_UPLOADS_PER_USER", 3)
+STAGED_UPLOAD_HOURS = envint("STAGED_UPLOAD_HOURS", 24)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -211,6 +265,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "collection.tasks.send_weekly_digest",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    "sweep-staged-uploads": {"task": "submissions.tasks.sweep_staged_uploads", "schedule": 3600},
 }
 
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console:"))
@@ -227,18 +282,23 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "scorecard@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
+    "NUM_PROXIES": TRUSTED_PROXY_HOPS,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership scorecard portal API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.document_refusals",
+    ],
 }
 
 FORM_RENDERER = "portal.renderers.GovukFormRenderer"

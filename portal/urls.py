@@ -26,6 +26,7 @@ urlpatterns = [
         PasswordResetConfirmView.as_view(form_class=AuditedSetPasswordForm),
         name="password_reset_confirm",
     ),
+    path("accounts/", include("accounts.signin_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("people/", include("accounts.urls")),
     path("admin/", admin.site.urls),
@@ -34,3 +35,6 @@ urlpatterns = [
     path("returns/", include("collection.urls")),
     path("api/v1/", include("portal.api_urls")),
 ]
+
+handler404 = "portal.views.not_found"
+handler500 = "portal.views.server_error"

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from portal.spreadsheets import Limits, SpreadsheetError, read_xlsx
 from scorecard.compute import NOT_COMPARED, Comparison, Direction, Judgement, Trend
 from scorecard.figures import (
     DOCUMENT_NO_VALUE,
@@ -151,18 +152,13 @@ def read_cells(path: Path) -> list[list[str]]:
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
+    """The first worksheet's cells as text, read within the upload limits (a hostile workbook
+    is refused, never expanded: see portal.spreadsheets)."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise LayoutError(f"The file is not a readable XLSX workbook ({exc}).") from exc
-    sheet = workbook.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        rows.append(["" if v is None else _cell_text(v) for v in values])
-    workbook.close()
-    return rows
+        rows = read_xlsx(content, Limits.from_settings(), sheet="first")
+    except SpreadsheetError as exc:
+        raise LayoutError(str(exc)) from exc
+    return [["" if v is None else _cell_text(v) for v in values] for values in rows]
 
 
 def _cell_text(value: object) -> str:

@@ -9,6 +9,7 @@ from submissions.models import Submission, SubmittedValue
 
 
 class SubmittedValueInline(PortalAdminMixin, admin.TabularInline):
+    read_only = True
     model = SubmittedValue
     read_only = True
     fields = ("row", "measure", "area", "period", "value", "numerator", "denominator", "note")

@@ -12,28 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api import Can
+from portal.api import ERRORS, Can
 from scorecard.figures import json_number
 from submissions import selectors, services
 from submissions.models import Channel, Submission
 from submissions.services import InvalidSubmission
 from submissions.validation import FIELDS, Issue, RawRow
 
-ERRORS_SCHEMA = inline_serializer(
-    "SubmissionErrors",
-    {
-        "errors": serializers.ListField(
-            child=inline_serializer(
-                "SubmissionError",
-                {
-                    "row": serializers.IntegerField(allow_null=True),
-                    "field": serializers.CharField(),
-                    "message": serializers.CharField(),
-                },
-            )
-        )
-    },
-)
 VALUE_SCHEMA = inline_serializer(
     "SubmittedValueIn",
     {
@@ -168,11 +153,12 @@ class SubmissionListCreate(APIView):
     @extend_schema(
         operation_id="submissions_create",
         request=CREATE_SCHEMA,
-        responses={201: SUBMISSION_SCHEMA, 400: ERRORS_SCHEMA, 403: OpenApiResponse()},
+        responses={201: SUBMISSION_SCHEMA, 400: ERRORS, 403: OpenApiResponse()},
     )
     def post(self, request: Request) -> Response:
         """Create a draft from the values (data leads); any error saves nothing and lists every
         problem."""
+        services.require_lead(request.user)  # refused before the body is read
         submission, _ = services.submission_create(
             by=request.user, rows=_rows_from(request.data), channel=Channel.API
         )
@@ -198,7 +184,7 @@ class SubmissionSubmit(APIView):
         request=None,
         responses={
             200: SUBMISSION_SCHEMA,
-            400: ERRORS_SCHEMA,
+            400: ERRORS,
             403: OpenApiResponse(description="Not allowed"),
             404: OpenApiResponse(description="No such submission"),
             409: OpenApiResponse(description="Not a draft or sent back"),

@@ -32,6 +32,7 @@ from audit.models import Action
 from audit.services import audit_event, audit_events
 from portal.errors import DomainError, FieldError, Missing, NotAllowed, WrongState
 from portal.permissions import can
+from portal.text import COMMENT_MAX_LENGTH, checked_text
 from scorecard.figures import decimal_text, uk_date, uk_number
 from scorecard.services.recording import ValueEntry, record_values
 from scorecard.tasks import recompute_measures
@@ -93,7 +94,7 @@ def submission_send_back(
     The data lead edits the same submission and submits it again; nothing reaches the scorecard.
     The event keeps the figures as they were sent back, so the next review can show what changed.
     """
-    comment = (comment or "").strip()
+    comment = checked_text("comment", (comment or "").strip(), COMMENT_MAX_LENGTH)
     figure_comments = _cleaned(figure_comments)
     with transaction.atomic():
         submission = _lock(submission_id)
@@ -246,7 +247,10 @@ def _summary(comment: str, commented: list[SubmittedValue]) -> str:
 def _cleaned(comments: Mapping[int, str] | None, *, keep_blank: bool = False) -> dict[int, str]:
     """Figure comments stripped; blank ones dropped unless kept for the check that refuses
     them."""
-    cleaned = {pk: (text or "").strip() for pk, text in (comments or {}).items()}
+    cleaned = {
+        pk: checked_text("comment", (text or "").strip(), COMMENT_MAX_LENGTH)
+        for pk, text in (comments or {}).items()
+    }
     return cleaned if keep_blank else {pk: text for pk, text in cleaned.items() if text}
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from scorecard.figures import decimal_text
+from scorecard.figures import cell_text, decimal_text, uk_number
 from scorecard.methods import NUMERATOR_KINDS, ValueKind
 from scorecard.models import Area, AreaKind, DataPoint, Measure
 from scorecard.periods import (
@@ -221,22 +221,24 @@ def _attach_approved(rows: list[EntryRow]) -> None:
 # An upload's preview -------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class PreviewRow:
-    """One row of an uploaded file as the preview shows it."""
+    """One row of an uploaded file as the preview shows it, as text ready to display: a stored
+    preview is shown page after page without validating the file again."""
 
-    raw: RawRow
-    clean: CleanValue | None
-    errors: list[Issue]
-    warnings: list[Issue]
-    #: The measure the row names, if it is one of the user's (even when the row has errors).
-    measure: Measure | None = None
-
-    @property
-    def status(self) -> str:
-        if self.errors or self.clean is None:
-            return "error"
-        return self.clean.status.value
+    row: int
+    measure: str
+    period: str
+    area: str
+    value: str
+    #: "new", "changed", "unchanged" or "error".
+    status: str
+    #: The approved figure a changed value replaces.
+    current: str = ""
+    errors: tuple[Issue, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+    #: The name of the measure the row names, when it is one of the user's (even in error).
+    measure_name: str = ""
 
     @property
     def order(self) -> tuple[int, int]:
@@ -244,7 +246,44 @@ class PreviewRow:
         rank = {"error": 0, "changed": 2, "new": 3, "unchanged": 4}[self.status]
         if rank > 0 and self.warnings:
             rank = 1
-        return (rank, self.raw.row)
+        return (rank, self.row)
+
+    @classmethod
+    def of(
+        cls,
+        raw: RawRow,
+        clean: CleanValue | None,
+        issues: list[Issue],
+        measure: Measure | None,
+    ) -> PreviewRow:
+        errors = tuple(i for i in issues if i.level == "error")
+        warnings = tuple(i for i in issues if i.level == "warning")
+        name = measure.name if measure else ""
+        if clean is None or errors:
+            return cls(
+                row=raw.row,
+                measure=cell_text(raw.get("measure")),
+                period=cell_text(raw.get("period")),
+                area=cell_text(raw.get("area")),
+                value=cell_text(raw.get("value")),
+                status="error",
+                errors=errors,
+                warnings=warnings,
+                measure_name=name,
+            )
+        places = clean.measure.decimal_places
+        return cls(
+            raw.row,
+            str(clean.measure.number),
+            clean.period.label,
+            clean.area.name,
+            uk_number(clean.value, places),
+            clean.status.value,
+            uk_number(clean.current, places) if clean.is_correction else "",
+            errors,
+            warnings,
+            clean.measure.name,
+        )
 
 
 @dataclass
@@ -260,6 +299,55 @@ class Preview:
     @property
     def has_errors(self) -> bool:
         return bool(self.counts["error"] or self.general)
+
+    @property
+    def worth_staging(self) -> bool:
+        """Whether a preview could lead anywhere: some row is free of errors."""
+        return not self.general and self.counts["error"] < len(self.rows)
+
+    def as_json(self) -> dict[str, Any]:
+        def issues(found: Iterable[Issue]) -> list[list[Any]]:
+            return [[i.row, i.field, i.message, i.level] for i in found]
+
+        return {
+            "rows": [
+                [
+                    r.row,
+                    r.measure,
+                    r.period,
+                    r.area,
+                    r.value,
+                    r.status,
+                    r.current,
+                    issues(r.errors),
+                    issues(r.warnings),
+                    r.measure_name,
+                ]
+                for r in self.rows
+            ],
+            "general": issues(self.general),
+            "counts": self.counts,
+            "replaced": self.replaced,
+            "untouched": self.untouched,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Preview:
+        def issues(found: list[list[Any]]) -> tuple[Issue, ...]:
+            return tuple(Issue(*i) for i in found)
+
+        return cls(
+            [
+                PreviewRow(
+                    r[0], r[1], r[2], r[3], r[4], r[5], r[6], issues(r[7]), issues(r[8]), r[9]
+                )
+                for r in data["rows"]
+            ],
+            list(issues(data["general"])),
+            data["counts"],
+            data.get("replaced", 0),
+            data.get("untouched", 0),
+        )
 
 
 def upload_preview(
@@ -282,11 +370,10 @@ def upload_preview(
             by_row[issue.row].append(issue)
     clean = {v.row: v for v in result.values}
     preview_rows = [
-        PreviewRow(
+        PreviewRow.of(
             raw,
             None if raw.row in result.rows_with_errors else clean.get(raw.row),
-            [i for i in by_row.get(raw.row, []) if i.level == "error"],
-            [i for i in by_row.get(raw.row, []) if i.level == "warning"],
+            by_row.get(raw.row, []),
             result.measures.get(raw.row),
         )
         for raw in rows

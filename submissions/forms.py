@@ -14,9 +14,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
+from portal.text import NOTE_MAX_LENGTH
 from scorecard.periods import PERIOD_TYPE_LABELS, Period, PeriodError, PeriodType, parse_period
 from submissions.models import Submission, UploadMode
-from submissions.validation import NOTE_MAX_LENGTH, Issue, RawRow
+from submissions.resources import size_problem
+from submissions.validation import Issue, RawRow
 
 #: The most rows the entry grid takes: each row posts GridRowForm's nine fields, and Django
 #: refuses a POST of more than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) fields. Returns with more
@@ -296,12 +298,9 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        limit = settings.MAX_UPLOAD_BYTES
-        if (upload.size or 0) > limit:
-            raise forms.ValidationError(
-                f"The file must be smaller than {filesizeformat(limit)}: "
-                "split it into several files, or remove columns you do not need."
-            )
+        too_large = size_problem(upload.size or 0)  # before the file is read into memory
+        if too_large:
+            raise forms.ValidationError(too_large)
         return upload
 
     def target(self) -> tuple[Submission | None, str]:

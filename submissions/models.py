@@ -156,7 +156,9 @@ class StagedUpload(models.Model):
 
     Kept in the database, not on one machine's disk, so that whichever web machine shows the
     preview or takes the confirmation finds it; confirming deletes it (so a second confirmation
-    finds nothing), and staging sweeps those older than UPLOAD_MAX_AGE.
+    finds nothing), and staging sweeps those older than UPLOAD_MAX_AGE and a person's beyond
+    STAGED_UPLOADS_PER_USER. The preview is stored as validated, so viewing its pages never
+    validates the file again (confirming does, once).
     """
 
     token = models.CharField(max_length=64, unique=True)
@@ -179,6 +181,9 @@ class StagedUpload(models.Model):
     )
     ignored = models.PositiveIntegerField(
         default=0, help_text="Rows of the file left without a figure, and so skipped."
+    )
+    preview = models.JSONField(
+        default=dict, help_text="The preview as validated when staged (entry_selectors.Preview)."
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import tablib
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
+from portal.spreadsheets import Limits, SpreadsheetError, read_csv, read_xlsx
 from scorecard.figures import neutralise, uk_date
 from scorecard.periods import Period
 from submissions.validation import FIELDS, REQUIRED_COLUMNS, Issue, RawRow
@@ -131,51 +134,45 @@ class ParsedFile:
     ignored: int = 0
 
 
+def size_problem(size: int) -> str | None:
+    """Why a file of `size` bytes is refused before it is read, or None."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if size > limit:
+        return (
+            f"The file must be smaller than {filesizeformat(limit)}: split it into several "
+            "files, or remove columns you do not need."
+        )
+    return None
+
+
 def read_values_file(name: str, content: bytes) -> ParsedFile:
     """Parse an uploaded CSV (UTF-8, with or without BOM) or XLSX file into raw rows.
 
     Never raises for a bad file: whatever is wrong comes back as an issue with a plain message.
+    The file is read within `portal.spreadsheets`' limits (rows, columns, cell length, text,
+    and for a workbook its parts and unpacked size), so no file costs more than they allow.
     """
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in EXTENSIONS:
         return _file_error("The file must be a CSV (.csv) or Excel workbook (.xlsx).")
+    too_large = size_problem(len(content))
+    if too_large:
+        return _file_error(too_large)
     if not content.strip():
         return _file_error("The file is empty.")
-    if suffix == ".csv":
-        if content.startswith(_ZIP_MAGIC):
-            return _file_error(
-                "The file is an Excel workbook named .csv: save it as .xlsx, or as CSV (UTF-8)."
-            )
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return _file_error(
-                "The file is not a CSV saved as UTF-8: in Excel choose 'CSV UTF-8 (Comma "
-                "delimited)' when you save it."
-            )
-        if "\x00" in text:
-            return _file_error("The file is not a text CSV file.")
-        try:
-            dataset = CSV().create_dataset(text)
-        except Exception:  # tablib raises several types for ragged or malformed CSV
-            return _file_error(
-                "The file could not be read as CSV: check that every row has the same columns "
-                "as the header row."
-            )
-    else:
-        if not content.startswith(_ZIP_MAGIC):
-            return _file_error("The file is not an Excel workbook (.xlsx) although it is named so.")
-        try:
-            dataset = XLSX().create_dataset(content)
-        except StopIteration:
-            return _file_error("The file is empty.")
-        except Exception:  # openpyxl raises many types for a damaged or foreign workbook
-            return _file_error(
-                "The file could not be read as an Excel workbook (.xlsx): save it again from "
-                "Excel, or as CSV (UTF-8)."
-            )
-    if not dataset.headers:
-        return _file_error("The file is empty.")
+    limits = Limits.from_settings()
+    try:
+        if suffix == ".csv":
+            cells: list[list[Any]] = read_csv(_csv_text(content), limits)
+        else:
+            if not content.startswith(_ZIP_MAGIC):
+                raise SpreadsheetError(
+                    "The file is not an Excel workbook (.xlsx) although it is named so."
+                )
+            cells = read_xlsx(content, limits)
+        dataset = _dataset(cells)
+    except SpreadsheetError as exc:
+        return _file_error(str(exc))
     read = LongFormatResource().raw_rows(dataset)
     return ParsedFile(read.rows, read.issues, read.ignored)
 
@@ -184,6 +181,43 @@ def ignored_text(count: int) -> str:
     """How many rows were skipped for having no figure, as pages and the command say it."""
     rows = "1 row left blank was" if count == 1 else f"{count:,} rows left blank were"
     return f"{rows} ignored: no value, numerator, denominator or note"
+
+
+def _csv_text(content: bytes) -> str:
+    """A CSV's text: UTF-8 (with or without BOM) with no NUL, or why not."""
+    if content.startswith(_ZIP_MAGIC):
+        raise SpreadsheetError(
+            "The file is an Excel workbook named .csv: save it as .xlsx, or as CSV (UTF-8)."
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpreadsheetError(
+            "The file is not a CSV saved as UTF-8: in Excel choose 'CSV UTF-8 (Comma "
+            "delimited)' when you save it."
+        ) from None
+    if "\x00" in text:
+        raise SpreadsheetError("The file is not a text CSV file.")
+    return text
+
+
+def _dataset(cells: list[list[Any]]) -> tablib.Dataset:
+    """The rows as a Dataset whose first row is the header; shorter rows are padded, so row
+    `n` of the file is data row `n - 1` of the Dataset."""
+    if not cells or not any(c is not None and str(c).strip() for c in cells[0]):
+        raise SpreadsheetError("The file is empty.")
+    header = cells[0]
+    width = len(header)
+    dataset = tablib.Dataset(headers=[*header])
+    for number, row in enumerate(cells[1:], start=2):
+        if len(row) > width:
+            raise SpreadsheetError(
+                f"Row {number} has more cells than the header row names, so the file could not "
+                "be read: give every column a name in the first row, or delete the cells to "
+                "the right of your figures."
+            )
+        dataset.append([*row, *([None] * (width - len(row)))])
+    return dataset
 
 
 def _file_error(message: str) -> ParsedFile:

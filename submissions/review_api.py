@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from portal.api import Can
+from portal.api import DETAIL, Can
 from submissions import approval
 from submissions.models import Submission
 
@@ -20,7 +20,6 @@ DECISION = inline_serializer(
     "SubmissionDecision", {"id": serializers.IntegerField(), "status": serializers.CharField()}
 )
 SEND_BACK = inline_serializer("SendBack", {"comment": serializers.CharField()})
-DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
 RESPONSES = {
     200: DECISION,
     403: OpenApiResponse(DETAIL, description="Not an approver, or prepared this submission"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from audit.selectors import history_for
 from portal.permissions import can, requires
+from portal.text import COMMENT_MAX_LENGTH
 from submissions import approval, review_selectors, selectors
 from submissions.models import Status, Submission, SubmittedValue
 
@@ -33,7 +34,7 @@ class DecisionForm(forms.Form):
         label="Comment for the data lead",
         required=False,
         help_text="Say what needs to change. The data lead sees it on the return and by e-mail.",
-        max_length=4000,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

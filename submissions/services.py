@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from scorecard.figures import FIGURE_FIELDS, decimal_text
 from scorecard.periods import Period
 from scorecard.services.recording import BATCH_SIZE, reporting_periods
 from submissions import selectors
+from submissions.entry_selectors import upload_preview
 from submissions.models import (
     EDITABLE_STATUSES,
     Channel,
@@ -56,7 +58,8 @@ class InvalidSubmission(DomainError):
         return [Problem(i.row, i.field, i.message) for i in self.errors]
 
 
-def _require_lead(by: Any) -> None:
+def require_lead(by: Any) -> None:
+    """Refuse (NotAllowed) anyone but a data lead."""
     if not can(by, "enter_values"):
         raise NotAllowed("Only a partner organisation's data lead can enter figures.")
 
@@ -123,7 +126,7 @@ def _summary(result: ValidationResult) -> dict[str, object]:
 def figures_check(*, by: Any, rows: Sequence[RawRow]) -> ValidationResult:
     """Check figures as submitting them would (every warning and correction needing its note),
     saving nothing: the entry grid's "Check figures"."""
-    _require_lead(by)
+    require_lead(by)
     return validate_rows(rows, user=by, require_notes=True)
 
 
@@ -133,7 +136,7 @@ def submission_create(
 ) -> tuple[Submission, ValidationResult]:
     """Save the rows as a new draft return of the actor's organisation (and, with `submit`,
     submit it at once). All or nothing: any error raises InvalidSubmission and saves nothing."""
-    _require_lead(by)
+    require_lead(by)
     result = validate_rows(rows, user=by, require_notes=submit)
     if not result.ok:
         raise InvalidSubmission(result.errors, result.warnings)
@@ -274,10 +277,15 @@ def _mark_submitted(submission: Submission, *, by: Any, result: ValidationResult
 
 # Uploads between preview and confirmation ----------------------------------------------------
 
-UPLOAD_MAX_AGE = timedelta(hours=24)
+UPLOAD_MAX_AGE = timedelta(hours=settings.STAGED_UPLOAD_HOURS)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
+class NothingToPreview(InvalidSubmission):
+    """Every row of the file has errors: nothing could be confirmed, so nothing is staged."""
+
+
+@transaction.atomic
 def upload_stage(
     *,
     by: Any,
@@ -287,13 +295,24 @@ def upload_stage(
     mode: str = UploadMode.REPLACE,
     ignored: int = 0,
 ) -> str:
-    """Keep parsed rows until the data lead confirms them; returns the token for the preview.
+    """Validate parsed rows and keep them with their preview until the data lead confirms them;
+    returns the token for the preview. Only a file with a row free of errors is kept (anything
+    else has nothing to confirm: NothingToPreview lists its errors), and a person keeps at most
+    STAGED_UPLOADS_PER_USER: staging one more drops their oldest.
 
     The rows stay out of hidden form fields so the confirmed data is exactly what was previewed.
     With an open `submission`, `mode` says whether the file's figures replace its figures or
     are added to them; `ignored` is how many rows the file had without a figure.
     """
-    StagedUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_MAX_AGE).delete()
+    require_lead(by)
+    preview = upload_preview(list(rows), user=by, submission=submission)
+    if not preview.worth_staging:
+        errors = preview.general + [e for row in preview.rows for e in row.errors]
+        raise NothingToPreview(sorted(errors, key=lambda i: i.row or 0))
+    upload_sweep()
+    keep = max(settings.STAGED_UPLOADS_PER_USER - 1, 0)
+    older = StagedUpload.objects.filter(user_id=by.pk).order_by("-created_at", "-pk")[keep:]
+    StagedUpload.objects.filter(pk__in=list(older.values_list("pk", flat=True))).delete()
     staged = StagedUpload.objects.create(
         token=secrets.token_urlsafe(24),
         user=by,
@@ -302,8 +321,17 @@ def upload_stage(
         mode=UploadMode(mode),
         ignored=ignored,
         rows=[[r.row, {k: _cell(v) for k, v in r.fields.items()}] for r in rows],
+        preview=preview.as_json(),
     )
     return staged.token
+
+
+def upload_sweep() -> int:
+    """Delete staged uploads older than UPLOAD_MAX_AGE; how many went."""
+    deleted, _ = StagedUpload.objects.filter(
+        created_at__lt=timezone.now() - UPLOAD_MAX_AGE
+    ).delete()
+    return deleted
 
 
 def _cell(value: object) -> str:
@@ -311,12 +339,15 @@ def _cell(value: object) -> str:
 
 
 def upload_load(token: str, *, user: Any) -> StagedUpload | None:
-    """The staged upload if it exists, has not expired and belongs to `user`."""
+    """The staged upload if it exists, has not expired and belongs to `user` (its rows are
+    read only when confirmed)."""
     if not _TOKEN.fullmatch(token):
         return None
-    return StagedUpload.objects.filter(
-        token=token, user_id=user.pk, created_at__gte=timezone.now() - UPLOAD_MAX_AGE
-    ).first()
+    return (
+        StagedUpload.objects.defer("rows")
+        .filter(token=token, user_id=user.pk, created_at__gte=timezone.now() - UPLOAD_MAX_AGE)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -327,11 +358,12 @@ def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
     The staged rows are deleted first, in the same transaction: of two confirmations racing,
     the second finds them gone and saves nothing.
     """
+    rows = staged.raw_rows  # read before the row goes (the preview's load left them out)
     claimed, _ = StagedUpload.objects.filter(pk=staged.pk).delete()
     if not claimed:
         raise WrongState("This upload has already been saved: it is no longer waiting.")
     if staged.submission_id is None:
-        created, _ = submission_create(by=by, rows=staged.raw_rows, channel=Channel.UPLOAD)
+        created, _ = submission_create(by=by, rows=rows, channel=Channel.UPLOAD)
         return created
     existing = Submission.objects.filter(pk=staged.submission_id).first()
     if existing is None:

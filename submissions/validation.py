@@ -25,6 +25,7 @@ from typing import Any, Literal
 from django.utils import timezone
 
 from portal.permissions import can
+from portal.text import CELL_MAX_LENGTH, NOTE_MAX_LENGTH, text_problem
 from scorecard import figures
 from scorecard.figures import (
     MAX_MAGNITUDE,
@@ -63,8 +64,6 @@ FIELDS: tuple[str, ...] = (
 REQUIRED_COLUMNS: tuple[str, ...] = ("measure", "period", "value")
 #: The columns that carry a figure: a row with all of them blank has no figure in it.
 FIGURE_FIELDS: tuple[str, ...] = ("value", "numerator", "denominator", "note")
-#: The longest note a figure can carry.
-NOTE_MAX_LENGTH = 2000
 
 Level = Literal["error", "warning"]
 
@@ -251,24 +250,31 @@ class _Checker:
     def parse(self, raw: RawRow) -> _Parsed:
         parsed = _Parsed(raw)
         before = len(self.issues)
+        if not self._storable(raw):
+            parsed.failed = True
+            return parsed
         parsed.measure = self._measure(raw)
         parsed.area = self._area(raw)
         parsed.period = self._period(raw, parsed.measure)
         parsed.value, parsed.numerator, parsed.denominator = self._figures(raw, parsed.measure)
         parsed.variance = self._variance(raw, parsed.measure, parsed.numerator)
-        parsed.note = self._note(raw)
+        parsed.note = cell_text(raw.get("note"))  # its length is checked with the others
         parsed.failed = len(self.issues) > before
         return parsed
 
-    def _note(self, raw: RawRow) -> str:
-        note = cell_text(raw.get("note"))
-        if len(note) > NOTE_MAX_LENGTH:
-            self.error(
-                raw.row,
-                "note",
-                f"The note must be {NOTE_MAX_LENGTH:,} characters or fewer; it has {len(note):,}.",
-            )
-        return note
+    def _storable(self, raw: RawRow) -> bool:
+        """Whether each text field can be stored and is within its length."""
+        ok = True
+        for name in FIELDS:
+            value = raw.get(name)
+            if not isinstance(value, str):
+                continue
+            limit = NOTE_MAX_LENGTH if name == "note" else CELL_MAX_LENGTH
+            problem = text_problem(name, value, limit)
+            if problem:
+                self.error(raw.row, name, problem)
+                ok = False
+        return ok
 
     def _measure(self, raw: RawRow) -> Measure | None:
         text = cell_text(raw.get("measure"))

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,6 +26,8 @@ from submissions.services import InvalidSubmission, WrongState
 from submissions.validation import Issue
 
 PREVIEW_PAGE_SIZE = 100
+#: Problems listed on the upload page for a file with nothing worth previewing.
+UPLOAD_ERRORS_SHOWN = 20
 VALUES_PAGE_SIZE = 200
 
 
@@ -141,21 +144,28 @@ def upload(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         parsed = resources.read_values_file(file.name or "", file.read())
-        if parsed.issues:
-            for issue in parsed.issues:
-                where = f"Row {issue.row}, column '{issue.field}': " if issue.row else ""
-                form.add_error("file", f"{where}{issue.message}")
-        else:
+        issues = parsed.issues
+        if not issues:
             target, mode = form.target()
-            token = services.upload_stage(
-                by=request.user,
-                filename=file.name or "",
-                rows=parsed.rows,
-                submission=target,
-                mode=mode,
-                ignored=parsed.ignored,
-            )
-            return redirect("submissions:preview", token=token)
+            try:
+                token = services.upload_stage(
+                    by=request.user,
+                    filename=file.name or "",
+                    rows=parsed.rows,
+                    submission=target,
+                    mode=mode,
+                    ignored=parsed.ignored,
+                )
+            except services.NothingToPreview as exc:
+                issues = exc.errors
+            else:
+                return redirect("submissions:preview", token=token)
+        for issue in issues[:UPLOAD_ERRORS_SHOWN]:
+            where = f"Row {issue.row}, column '{issue.field}': " if issue.row else ""
+            form.add_error("file", f"{where}{issue.message}")
+        if len(issues) > UPLOAD_ERRORS_SHOWN:
+            more = len(issues) - UPLOAD_ERRORS_SHOWN
+            form.add_error("file", f"And {more:,} more problem{pluralize(more)} in the file.")
     return render(
         request,
         "submissions/upload.html",
@@ -172,7 +182,8 @@ def upload(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @requires("enter_values")
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest, token: str) -> HttpResponse:
-    """What the file would change, row by row, problems first; saves only when confirmed."""
+    """What the file would change, row by row, problems first; saves only when confirmed.
+    The preview was validated when the file was staged: its pages only read it back."""
     staged = services.upload_load(token, user=request.user)
     if staged is None:
         raise Http404("No such upload: it may have expired. Upload the file again.")
@@ -185,6 +196,8 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             saved = services.upload_confirm(staged, by=request.user)
         except InvalidSubmission as exc:
             general = [i for i in exc.errors if i.row is None]
+            if not general:
+                general = [Issue(None, "file", _CHANGED_SINCE)]
         except WrongState as exc:
             messages.error(request, str(exc))
             if staged.submission_id is None:
@@ -195,9 +208,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
                 request, f"Submission {saved.pk} saved as a draft: check it, then submit it."
             )
             return redirect("submissions:detail", pk=saved.pk)
-    result = entry_selectors.upload_preview(
-        staged.raw_rows, user=request.user, submission=submission
-    )
+    result = entry_selectors.Preview.from_json(staged.preview)
     page = Paginator(result.rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -213,6 +224,12 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+_CHANGED_SINCE = (
+    "Some figures are no longer acceptable: the catalogue or the approved figures have changed "
+    "since the file was checked. Upload it again to see why."
+)
 
 
 @requires("enter_values")

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Role
+from portal.permissions import needs_two_factor
 from scorecard.demo import DEMO_SCORECARD
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -130,10 +131,44 @@ def superuser(db):
 
 
 def client_for(user) -> Client:
+    """A browser signed in as `user`; approvers and admins have also done the second step
+    (with DEBUG off, as in the suite, they must: portal.permissions.needs_two_factor)."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        if needs_two_factor(user):
+            second_step(client, user)
     return client
+
+
+def totp_device(user):
+    """The user's confirmed authenticator (made once), as set up on the two-factor page."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+
+
+def totp_code(device, *, fresh: bool = True) -> str:
+    """The code the device's app shows now; with `fresh`, one not yet used (a code works
+    once, so a second sign-in in the same 30 seconds takes the next step's, within the
+    device's tolerance)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if fresh and device.last_t is not None and totp.t() <= device.last_t:
+        totp.time = device.t0 + (device.last_t + 1) * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def second_step(client: Client, user) -> None:
+    """Mark the client's session as having passed the second step with the user's device, as
+    django_otp.login does after a right code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
 
 
 @pytest.fixture

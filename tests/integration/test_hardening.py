@@ -192,7 +192,7 @@ def test_publishing_an_edition_someone_published_meanwhile_is_refused_not_a_500(
     assert b"was published meanwhile" in response.content
 
 
-def test_a_staged_upload_is_kept_in_the_database_and_expires(lead, settings):
+def test_a_staged_upload_is_kept_in_the_database_and_expires(imported, lead, settings):
     # Kept in the database, any web machine can show and confirm it; an expired one is swept by
     # the next upload and cannot be loaded meanwhile.
     from datetime import timedelta
@@ -215,3 +215,50 @@ def test_a_staged_upload_is_kept_in_the_database_and_expires(lead, settings):
     assert list(StagedUpload.objects.values_list("token", flat=True)) == [token]
     staged = upload_load(token, user=lead)
     assert staged is not None and staged.raw_rows == rows
+
+
+def test_unconfirmed_uploads_are_swept_hourly_by_beat(imported, lead, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from submissions.models import StagedUpload
+    from submissions.services import UPLOAD_MAX_AGE, upload_stage
+    from submissions.tasks import sweep_staged_uploads
+    from submissions.validation import RawRow
+
+    token = upload_stage(
+        by=lead,
+        filename="f.csv",
+        rows=[RawRow(2, {"measure": "1", "period": "Oct 23", "value": "5"})],
+    )
+    assert sweep_staged_uploads() == 0
+    StagedUpload.objects.filter(token=token).update(
+        created_at=timezone.now() - UPLOAD_MAX_AGE - timedelta(minutes=1)
+    )
+    assert sweep_staged_uploads() == 1
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "submissions.tasks.sweep_staged_uploads" in tasks
+
+
+def test_staff_access_follows_the_role_when_it_changes(db):
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    person = UserFactory(username="once.admin", role=Role.ADMIN)
+    assert person.is_staff
+    person.role = Role.BOARD_MEMBER
+    person.save(update_fields=["role"])
+    person.refresh_from_db()
+    assert not person.is_staff
+    assert client_for(person).get("/admin/").status_code == 302  # to the admin's sign-in
+
+
+@pytest.mark.parametrize("persona", ["lead", "board", "approver"])
+def test_pages_and_api_answers_for_a_signed_in_person_are_never_cached(imported, request, persona):
+    user = request.getfixturevalue(persona)
+    client = client_for(user)
+    for url in ("/", "/scorecard/", "/api/v1/scorecard/"):
+        response = client.get(url, follow=True)
+        assert "no-store" in response["Cache-Control"], url
+    assert "no-store" in _api(user).get("/api/v1/measures/")["Cache-Control"]

@@ -109,12 +109,19 @@ class Worker:
     run's tasks and no other worker can take its."""
 
     def __init__(
-        self, broker_url: str, *, queue: str | None = None, env: dict[str, str] | None = None
+        self,
+        broker_url: str,
+        *,
+        queue: str | None = None,
+        env: dict[str, str] | None = None,
+        slow: bool = False,
     ) -> None:
         """`queue` shares another worker's queue (two workers racing for its tasks); `env` adds
-        to the worker's environment (say, EMAIL_URL)."""
+        to the worker's environment (say, EMAIL_URL); `slow` makes every recompute dawdle, to be
+        killed mid-task."""
         self.broker_url = broker_url
         self.queue = queue or f"test-{uuid.uuid4().hex[:12]}"
+        self.slow = slow
         self.log = REPO / "var" / f"{self.queue}-{uuid.uuid4().hex[:6]}.log"
         self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
@@ -134,7 +141,7 @@ class Worker:
                 [
                     sys.executable,
                     "-m",
-                    "celery",
+                    "tests.services.slow_worker" if self.slow else "celery",
                     "-A",
                     "portal",
                     "worker",
@@ -160,6 +167,12 @@ class Worker:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
+
+    def kill(self) -> None:
+        """SIGKILL, as the kernel's OOM killer or a lost machine would: no goodbye."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

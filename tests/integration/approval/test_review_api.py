@@ -57,10 +57,10 @@ def test_send_back_endpoint_for_every_persona(police_return, persona, expected):
 
 
 def test_token_authenticated_approver_can_approve(police_return, approver):
-    from rest_framework.authtoken.models import Token
+    from accounts.signin_services import api_token_issue
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=approver).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(approver)[1]}")
 
     assert client.post(approve(police_return.pk)).status_code == 200
 

@@ -2,6 +2,7 @@
 measure catalogue round-trips through a spreadsheet. (Who may open the admin at all is in
 tests/integration/test_admin_site.py.)"""
 
+import io
 import re
 
 import pytest
@@ -137,3 +138,25 @@ def test_a_spreadsheet_row_naming_an_unknown_organisation_is_refused(imported):
 
     assert result.has_errors() or result.has_validation_errors()
     assert _catalogue() == before
+
+
+def test_the_catalogue_spreadsheet_from_the_admin_never_holds_a_formula(imported, admin_user):
+    from openpyxl import load_workbook
+
+    Measure.objects.filter(number=4).update(name='=HYPERLINK("http://evil.example","x")')
+    client = client_for(admin_user)
+    export_page = client.get("/admin/scorecard/measure/export/").content.decode()
+    selected = re.findall(r'<input type="checkbox" name="(measureresource_[a-z_]+)"', export_page)
+    for label in ("csv", "xlsx"):
+        file_format = re.search(rf'<option value="(\d+)">{label}</option>', export_page).group(1)
+        exported = client.post(
+            "/admin/scorecard/measure/export/",
+            {"format": file_format, "resource": "0", **dict.fromkeys(selected, "on")},
+        )
+        if label == "csv":
+            cells = exported.content.decode("utf-8-sig").replace('"', "").split(",")
+        else:
+            sheet = load_workbook(io.BytesIO(exported.content)).active
+            cells = [str(c.value or "") for row in sheet.iter_rows() for c in row]
+        assert not [c for c in cells if c.startswith("=")], label
+        assert any(c.startswith("'=HYPERLINK") for c in cells), label

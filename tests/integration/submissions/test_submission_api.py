@@ -2,9 +2,9 @@
 see, submit (403 not allowed, 409 wrong state), for every persona."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.signin_services import api_token_issue
 from audit.models import Action, Event
 from submissions.approval import submission_approve
 from submissions.models import Channel, Status, Submission, SubmittedValue
@@ -139,7 +139,7 @@ def test_a_value_for_an_approved_period_is_shown_as_a_correction(imported, lead)
 
 def test_a_token_from_the_token_endpoint_works(imported, lead):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=lead).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(lead)[1]}")
 
     assert client.post("/api/v1/submissions/", {"values": [NEW]}, format="json").status_code == 201
 

@@ -103,7 +103,8 @@ def test_a_bad_file_is_explained(imported, lead, tmp_path, name, content, messag
     assert err.getvalue().startswith(message)
 
 
-def test_an_unknown_user_or_a_missing_file_is_an_error(imported, lead, tmp_path):
+def test_an_unknown_user_or_a_missing_file_is_an_error(imported, lead, tmp_path, csv_bytes):
+    (tmp_path / "x.csv").write_bytes(csv_bytes([NEW]))
     with pytest.raises(CommandError, match="no user called 'nobody'"):
         run(tmp_path / "x.csv", "--user", "nobody")
     with pytest.raises(CommandError, match="Cannot read"):

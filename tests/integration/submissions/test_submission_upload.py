@@ -77,7 +77,7 @@ def test_a_csv_previews_with_or_without_a_byte_order_mark(imported, lead, csv_by
     _, response = preview_of(client_for(lead), "figures.csv", csv_bytes([NEW], bom=bom))
 
     (row,) = response.context["preview"].rows
-    assert row.status == "new" and row.clean.value == 61
+    assert row.status == "new" and row.value == "61.0"
     assert Submission.objects.count() == 0
 
 
@@ -90,7 +90,7 @@ def test_an_xlsx_previews_and_reads_numbers_and_a_month_typed_as_a_date(imported
 
     preview = response.context["preview"]
     assert preview.counts["new"] == 2 and not preview.has_errors
-    assert [r.clean.period.label for r in preview.rows] == ["Nov 23", "Nov 23"]
+    assert [r.period for r in preview.rows] == ["Nov 23", "Nov 23"]
 
 
 def test_columns_may_be_in_any_order_and_case_and_optional_ones_left_out(imported, lead, csv_bytes):
@@ -130,7 +130,7 @@ def test_the_preview_marks_each_row_new_changed_or_unchanged_with_old_and_new_va
     ]
     _, response = preview_of(client_for(lead), "figures.csv", csv_bytes(rows))
 
-    statuses = {r.raw.row: r.status for r in response.context["preview"].rows}
+    statuses = {r.row: r.status for r in response.context["preview"].rows}
     assert statuses == {2: "unchanged", 3: "changed", 4: "new"}
     page = text(response)
     assert "Changed</strong> 33.0 → 34.0" in page
@@ -144,7 +144,7 @@ def test_rows_with_problems_come_first_and_name_the_row_column_and_reason(
     _, response = preview_of(client_for(lead), "figures.csv", csv_bytes(rows))
 
     preview = response.context["preview"]
-    assert [(r.raw.row, r.status) for r in preview.rows] == [(4, "error"), (3, "new"), (2, "new")]
+    assert [(r.row, r.status) for r in preview.rows] == [(4, "error"), (3, "new"), (2, "new")]
     assert preview.rows[1].warnings
     page = text(response)
     assert "Row 4, column ‘measure’: '99' is not the number or code of a measure we know." in page
@@ -176,7 +176,7 @@ def test_a_large_preview_is_summarised_and_paginated_with_problems_first(importe
     assert preview.counts == {"error": 1, "changed": 0, "new": 249, "unchanged": 0, "warning": 0}
     page = response.context["page"]
     assert len(page.object_list) == 100 and page.paginator.num_pages == 3
-    assert page.object_list[0].raw.row == 202
+    assert page.object_list[0].row == 202
     assert "Rows 1 to 100 of 250, problems first" in text(response)
     last = client.get(url, {"page": 3})
     assert len(last.context["page"].object_list) == 50
@@ -497,7 +497,10 @@ def test_the_preview_names_each_measure_even_on_rows_with_errors(imported, lead,
     assert "1. Number of current active Drugs Networks" in page
     assert "7. " in page and "Nov 2099" in page  # the row in error keeps its measure's name
     error_row = next(r for r in response.context["preview"].rows if r.errors)
-    assert error_row.measure.number == 7
+    assert (error_row.measure, error_row.measure_name) == (
+        "7",
+        "Number of drugs intelligence (CPI) submissions",
+    )
 
 
 def test_the_upload_page_shows_one_way_of_writing_each_of_the_organisations_periods(
@@ -586,3 +589,54 @@ def test_only_open_returns_of_the_organisation_are_offered(
     assert response.status_code == 200
     assert "Select a valid choice" in text(response)
     assert submitted.values.count() == 1
+
+
+# Staging within bounds ---------------------------------------------------------------------------
+
+
+def test_a_file_whose_every_row_has_errors_is_not_staged_and_its_errors_are_listed(
+    imported, lead, csv_bytes
+):
+    rows = [{**NEW, "measure": str(900 + i)} for i in range(25)]
+    response = upload(client_for(lead), "figures.csv", csv_bytes(rows))
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Row 2, column 'measure': '900' is not the number or code of a measure we know." in page
+    assert "Row 21, column 'measure'" in page and "Row 22, column" not in page
+    assert "And 5 more problems in the file." in page
+    assert staged_files() == []
+
+
+def test_a_person_keeps_at_most_their_three_latest_staged_uploads(
+    imported, lead, csv_bytes, settings
+):
+    settings.STAGED_UPLOADS_PER_USER = 3
+    client = client_for(lead)
+    urls = [preview_of(client, f"figures{i}.csv", csv_bytes([NEW]))[0] for i in range(4)]
+
+    assert StagedUpload.objects.filter(user=lead).count() == 3
+    assert client.get(urls[0]).status_code == 404  # the oldest went
+    assert all(client.get(url).status_code == 200 for url in urls[1:])
+
+
+def test_viewing_a_preview_page_does_not_validate_the_file_again(
+    imported, lead, csv_bytes, monkeypatch
+):
+    from submissions import validation
+
+    client = client_for(lead)
+    url, _ = preview_of(client, "figures.csv", csv_bytes([NEW] * 1 + [{**NEW, "measure": "7"}]))
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the preview validated the file again")
+
+    monkeypatch.setattr(validation, "validate_rows", fail)
+    import submissions.entry_selectors as entry_selectors
+
+    monkeypatch.setattr(entry_selectors, "validate_rows", fail)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"page": 1})
+    assert response.status_code == 200
+    assert response.context["preview"].counts["new"] == 2
+    assert len(queries) <= 6, [q["sql"] for q in queries.captured_queries]
