@@ -36,7 +36,7 @@ def test_two_approvers_at_once_exactly_one_succeeds(
     postgres, slow_approval, imported, lead, approver, second_approver, month
 ):
     before = DataPoint.objects.filter(measure__number=1, period__label=month).count()
-    pending = submission(by=lead, values=[Value(1, month, "66")])
+    pending = submission(by=lead, values=[Value(1, month, "66", note="Recount")])
 
     outcomes = race(
         lambda user: submission_approve(pending.pk, by=user), [approver, second_approver]
