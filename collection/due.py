@@ -1,5 +1,6 @@
 """When figures are due, and what state a return is in: the one place that turns a measure's
-release schedule and a period into a due date, a tracker status and a reminder.
+release schedule and a period into a due date, a tracker status, a reminder, and whether the
+scorecard's latest figure for a measure is stale (the next period is past its due date).
 
 A measure's figures for a period fall due a release lag after the period ends (police monthly
 counts 15 days after the month; NDTMS quarterly figures about three months after the quarter), or,
@@ -19,7 +20,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from scorecard.periods import YEARLY_PERIOD_TYPES, Period, PeriodType, latest_ended
+from scorecard.figures import uk_date
+from scorecard.periods import MONTH_NAMES, YEARLY_PERIOD_TYPES, Period, PeriodType, latest_ended
 
 #: Days from the end of a period to its due date, by period type, when the measure sets none.
 DEFAULT_LAG_DAYS: Final = {
@@ -162,6 +164,82 @@ class Schedule:
             periods.append(period)
             period = period.previous()
         return periods
+
+
+#: A period type in a sentence about "each …" of them.
+PERIOD_NOUNS: Final = {
+    PeriodType.MONTH: "month",
+    PeriodType.CALENDAR_QUARTER: "quarter",
+    PeriodType.FINANCIAL_QUARTER: "quarter",
+    PeriodType.FINANCIAL_YEAR: "financial year",
+    PeriodType.CALENDAR_YEAR: "year",
+    PeriodType.MULTI_YEAR: "span of years",
+}
+#: Stale figures count the periods missing up to this many (a measure years behind says so).
+MAX_MISSING_COUNTED: Final = 60
+
+
+def describe_schedule(schedule: Schedule, today: date) -> str:
+    """When the measure's figures are due, in words for a measure's page."""
+    noun = PERIOD_NOUNS[schedule.period_type]
+    month = schedule.month
+    if month is not None:
+        text = (
+            f"Figures for each {noun} are due by the end of {MONTH_NAMES[month - 1]} after it ends."
+        )
+    else:
+        lag = (
+            schedule.lag_days
+            if schedule.lag_days is not None
+            else DEFAULT_LAG_DAYS[schedule.period_type]
+        )
+        text = f"Figures for each {noun} are due {lag} day{'s' if lag != 1 else ''} after it ends."
+    if schedule.awaiting_until is not None and today < schedule.awaiting_until:
+        text += (
+            " Awaiting a national release: figures that would be due sooner are due on "
+            f"{uk_date(schedule.awaiting_until)}."
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class Stale:
+    """Figures behind their schedule: the first period after the latest figure whose due date
+    has passed, that date, how many days ago it was, and how many periods are now missing."""
+
+    period: Period
+    due: date
+    days: int
+    missing: int = 1
+
+    @property
+    def text(self) -> str:
+        """ "Oct 26 figures 14 days overdue", or with more missing, "3 periods missing; Oct 26
+        figures 75 days overdue"."""
+        overdue = (
+            f"{self.period.label} figures {self.days} day{'s' if self.days != 1 else ''} overdue"
+        )
+        if self.missing > 1:
+            more = "+" if self.missing >= MAX_MISSING_COUNTED else ""
+            return f"{self.missing}{more} periods missing; {overdue}"
+        return overdue
+
+
+def staleness(schedule: Schedule, latest: Period | None, today: date) -> Stale | None:
+    """Whether a measure whose latest figure is for `latest` is stale on `today`: the period
+    after it is past its due date (the release lag or month allows no more waiting, and no
+    national release is awaited). None when it is up to date, or has no figure at all (that is
+    "awaiting data", not stale)."""
+    if latest is None:
+        return None
+    following = latest.next()
+    due = schedule.due(following)
+    if today <= due:
+        return None
+    missing, period = 1, following.next()
+    while missing < MAX_MISSING_COUNTED and schedule.due(period) < today:
+        missing, period = missing + 1, period.next()
+    return Stale(following, due, (today - due).days, missing)
 
 
 def return_status(

@@ -31,10 +31,17 @@ Action = Literal[
     "manage_catalogue",
     "oversee_collection",
     "manage_people",
+    "write_commentary",
+    "view_commentary",
+    "edit_commentary",
+    "approve_commentary",
+    "set_target",
 ]
 
 
-class SubmissionLike(Protocol):
+class PreparedWorkLike(Protocol):
+    """A return of figures or a measure's commentary (submissions.models.PreparedWork)."""
+
     organisation_id: int | None
     status: str
 
@@ -68,15 +75,19 @@ def _lead_of(user: Any, organisation_id: int | None) -> bool:
     )
 
 
-def _may_view_submission(user: Any, submission: SubmissionLike) -> bool:
+def _leads_measure(user: Any, measure: Any) -> bool:
+    return _lead_of(user, measure.organisation_id)
+
+
+def _may_view_submission(user: Any, submission: PreparedWorkLike) -> bool:
     return _role(user) in REVIEWER_ROLES or _lead_of(user, submission.organisation_id)
 
 
-def _may_edit_submission(user: Any, submission: SubmissionLike) -> bool:
+def _may_edit_submission(user: Any, submission: PreparedWorkLike) -> bool:
     return _lead_of(user, submission.organisation_id) and submission.is_editable
 
 
-def _may_approve(user: Any, submission: SubmissionLike) -> bool:
+def _may_approve(user: Any, submission: PreparedWorkLike) -> bool:
     # Segregation of duties: whoever created or edited a return never signs it off.
     return _role(user) in REVIEWER_ROLES and not submission.was_prepared_by(user)
 
@@ -85,7 +96,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "view_scorecard": _is(Role.DATA_LEAD, Role.APPROVER, Role.BOARD_MEMBER, Role.ADMIN),
     "view_unapproved": _is(Role.DATA_LEAD, Role.APPROVER, Role.ADMIN),
     "enter_values": _is(Role.DATA_LEAD),
-    "submit_for_measure": lambda user, measure: _lead_of(user, measure.organisation_id),
+    "submit_for_measure": _leads_measure,
     "view_submission": _may_view_submission,
     "edit_submission": _may_edit_submission,
     "review_submissions": _is(*REVIEWER_ROLES),
@@ -96,6 +107,14 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # organisation's tracker on their home page and in the API, through `view_unapproved`).
     "oversee_collection": _is(*REVIEWER_ROLES),
     "manage_people": _is(Role.ADMIN),
+    # A measure's commentary goes through the same hands as its figures: written by a data lead
+    # of its organisation, signed off by a reviewer who did not write it.
+    "write_commentary": _leads_measure,
+    "view_commentary": _may_view_submission,
+    "edit_commentary": _may_edit_submission,
+    "approve_commentary": _may_approve,
+    # What a measure aims for is the partnership's decision, recorded by an approver or admin.
+    "set_target": _is(Role.APPROVER, Role.ADMIN),
 }
 
 #: Each action in words, for the "who can do what" page, with the condition when the answer
@@ -122,6 +141,20 @@ ACTION_TEXT: dict[str, tuple[str, str]] = {
         "",
     ),
     "manage_people": ("Invite people, change their roles and deactivate them", ""),
+    "write_commentary": (
+        "Write a measure's commentary and actions",
+        "Their organisation's measures only",
+    ),
+    "view_commentary": ("Open a commentary", "Data leads: their organisation's only"),
+    "edit_commentary": (
+        "Change a commentary",
+        "Their organisation's drafts, and commentaries sent back to them",
+    ),
+    "approve_commentary": (
+        "Approve a commentary, or send it back",
+        "Never one they wrote or changed",
+    ),
+    "set_target": ("Set a measure's target", ""),
 }
 
 

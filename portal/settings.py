@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "scorecard",
     "submissions",
     "collection",
+    "commentary",
 ]
 
 MIDDLEWARE = [
@@ -337,5 +338,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint (the board pack's PDF) reports each CSS rule it does not support: the screen
+    # rules, which print never uses. Only its errors are worth a log line.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -33,6 +33,7 @@ urlpatterns = [
     path("scorecard/", include("scorecard.urls")),
     path("submissions/", include("submissions.urls")),
     path("returns/", include("collection.urls")),
+    path("commentary/", include("commentary.urls")),
     path("api/v1/", include("portal.api_urls")),
 ]
 

@@ -8,6 +8,7 @@ published editions are shown read-only: history is append-only and editions are 
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
@@ -60,8 +61,23 @@ class MeasureAdmin(PortalAdminMixin, ImportExportModelAdmin):
     search_fields = ["=number", "code", "name", "definition", "source"]
     list_select_related = ["organisation"]
     ordering = ["number"]
+    # A source link typed without its scheme is taken to be https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["number", "code", "name", "definition", "commitment", "active"]}),
+        (None, {"fields": ["number", "code", "name", "commitment", "active"]}),
+        (
+            "Explanation",
+            {
+                "description": "What the measure's page tells readers about it.",
+                "fields": [
+                    "definition",
+                    "numerator_definition",
+                    "denominator_definition",
+                    "caveats",
+                    "source_url",
+                ],
+            },
+        ),
         (
             "Figures",
             {"fields": ["unit", "value_kind", "multiplier", "period_type", "decimal_places"]},
@@ -83,7 +99,10 @@ class MeasureAdmin(PortalAdminMixin, ImportExportModelAdmin):
             },
         ),
         ("Small numbers", {"fields": ["small_number_threshold", "publish_small_numbers"]}),
-        ("Responsibility", {"fields": ["source", "organisation", "status_note"]}),
+        (
+            "Responsibility",
+            {"fields": ["source", "organisation", "status_note", "status_note_until"]},
+        ),
         (
             "Collection",
             {
@@ -170,6 +189,10 @@ EDITION_ROW_FIELDS = (
     "polarity",
     "judgement",
     "trend",
+    "target",
+    "target_rag",
+    "stale",
+    "commentary",
 )
 
 

@@ -29,6 +29,8 @@ LEFT, RIGHT, TOP, BOTTOM = 76, 40, 48, 48
 #: Period labels are about this wide; fewer are written when more would overlap.
 LABEL_WIDTH = 84
 GRID_COLOUR = "#b1b4b6"
+#: The local area's line and England's (which also differ in dash and marker).
+LOCAL_COLOUR, ENGLAND_COLOUR = "#1d70b8", "#0b0c0c"
 TEXT_ATTRIBUTES = 'font-size="14" fill="currentColor"'
 
 

@@ -1,4 +1,6 @@
-"""The scorecard page's filters (django-filter), as a GET form the board can bookmark."""
+"""The scorecard page's filters (django-filter), as a GET form the board can bookmark: a text
+search, priority area, source, comparison, and the rows to show only (the summary's flags and
+"changed since the last edition")."""
 
 from typing import Any
 
@@ -9,16 +11,32 @@ from django.db.models import Q, QuerySet
 from scorecard import selectors
 from scorecard.compute import Comparison
 from scorecard.models import Measure, PriorityArea
+from scorecard.summary import FLAG_LABELS, Flag
+
+#: The flags the "show only" list offers ("changed" has its own box, as it always had).
+SHOWN_FLAGS = [flag for flag in FLAG_LABELS if flag != Flag.CHANGED]
+SEARCH_MAX_CHARS = 100
 
 
 class ScorecardFilterForm(forms.Form):
-    """Adds "changed only", which the view applies after comparing the rows with the latest
-    edition (selectors.board_rows): "changed" is decided in Python, in one place, not in SQL."""
+    """Adds "show only" and "changed only", which the view applies to the board's rows: a row's
+    flags are decided in Python, in one place (scorecard.summary), not in SQL."""
 
+    show = forms.ChoiceField(
+        required=False,
+        label="Show only",
+        choices=[("", "All measures"), *((f.value, FLAG_LABELS[f]) for f in SHOWN_FLAGS)],
+    )
     changed = forms.BooleanField(required=False, label="Only rows changed since the last edition")
 
 
 class ScorecardFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Search",
+        help_text="A measure's name or words from it, or its number",
+        max_length=SEARCH_MAX_CHARS,
+    )
     priority_area = django_filters.ModelChoiceFilter(
         field_name="commitment__priority_area",
         queryset=PriorityArea.objects.all(),
@@ -39,23 +57,39 @@ class ScorecardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Measure
-        fields = ["priority_area", "source", "compared"]
+        fields = ["q", "priority_area", "source", "compared"]
         form = ScorecardFilterForm
 
     def __init__(self, *args: Any, edition_name: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.form.order_fields(["priority_area", "source", "compared", "changed"])
+        self.form.order_fields(["q", "show", "priority_area", "source", "compared", "changed"])
         if edition_name is None:
             del self.form.fields["changed"]
         else:
             self.form.fields["changed"].label = f"Only rows changed since {edition_name}"
 
     def filter_queryset(self, queryset: QuerySet[Measure]) -> QuerySet[Measure]:
-        """The database filters; "changed" is a form field only, applied to the rows later."""
+        """The database filters; "show" and "changed" are form fields only, applied to the rows
+        later."""
         for name, value in self.form.cleaned_data.items():
             if name in self.filters:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+    def filter_search(
+        self, queryset: QuerySet[Measure], name: str, value: str
+    ) -> QuerySet[Measure]:
+        """Every word in the name (any order, any case), or the measure's number."""
+        words = value.split()
+        if not words:
+            return queryset
+        by_name = Q()
+        for word in words:
+            by_name &= Q(name__icontains=word)
+        text = value.strip()
+        # A measure number is a small positive integer; longer digits can only be in a name.
+        is_number = text.isdigit() and len(text) <= 9
+        return queryset.filter(by_name | Q(number=int(text)) if is_number else by_name)
 
     def filter_compared(
         self, queryset: QuerySet[Measure], name: str, value: str
@@ -77,6 +111,18 @@ class ScorecardFilter(django_filters.FilterSet):
     @property
     def changed_only(self) -> bool:
         return bool(self._valid_choices().get("changed"))
+
+    @property
+    def show(self) -> Flag | None:
+        """The flag the rows are narrowed to, if any."""
+        value = self._valid_choices().get("show")
+        return Flag(value) if value else None
+
+    @property
+    def narrows_measures(self) -> bool:
+        """Whether a database filter (search, priority area, source, comparison) is chosen."""
+        chosen = self._valid_choices()
+        return any(chosen.get(name) for name in self.filters)
 
     @property
     def active(self) -> bool:

@@ -8,7 +8,8 @@ a row may have lost its priority-area cell so that every field sits one column t
 `No Value` stands for a missing figure, and status notes sit in the sparkline column.
 
 Reader, writers and the row they share (with its verdicts, which only the JSON form carries)
-stay in one module of some 420 lines, so the layout's rules are in one place.
+stay in one module of some 510 lines, so the layout's rules are in one place (the XLSX for people,
+with its widths, fills and filters, is the longest writer).
 """
 
 import csv
@@ -306,6 +307,24 @@ def _preamble(doc: ScorecardDocument) -> list[list[str]]:
     return [[line] for line in lines]
 
 
+def row_cells(row: DocumentRow) -> list[str | Decimal | None]:
+    """A row's cells in the layout's column order, priority area and commitment included."""
+    return [
+        row.priority_area,
+        row.commitment,
+        str(row.number),
+        row.measure,
+        row.unit,
+        row.source,
+        row.latest_period or DOCUMENT_NO_VALUE,
+        row.note,
+        row.local_value,
+        row.england_value,
+        row.direction,
+        row.compared,
+    ]
+
+
 def table_rows(doc: ScorecardDocument) -> list[list[str | Decimal | None]]:
     """Body rows in the layout; a repeated priority area or commitment is left blank, as merged
     cells are when a spreadsheet is saved as text."""
@@ -314,22 +333,10 @@ def table_rows(doc: ScorecardDocument) -> list[list[str | Decimal | None]]:
     for row in doc.rows:
         new_priority = row.priority_area != previous_priority
         new_commitment = new_priority or row.commitment != previous_commitment
-        out.append(
-            [
-                row.priority_area if new_priority else "",
-                row.commitment if new_commitment else "",
-                str(row.number),
-                row.measure,
-                row.unit,
-                row.source,
-                row.latest_period or DOCUMENT_NO_VALUE,
-                row.note,
-                row.local_value,
-                row.england_value,
-                row.direction,
-                row.compared,
-            ]
-        )
+        cells = row_cells(row)
+        cells[0] = cells[0] if new_priority else ""
+        cells[1] = cells[1] if new_commitment else ""
+        out.append(cells)
         previous_priority, previous_commitment = row.priority_area, row.commitment
     return out
 
@@ -367,9 +374,58 @@ def write_delimited(doc: ScorecardDocument, delimiter: str, *, safe: bool) -> st
     return buffer.getvalue()
 
 
+def xlsx_header(area: str) -> list[str]:
+    """The spreadsheet's header: the layout's columns in their order, each named above its own
+    data (the published header names the number's column "Measure", one column to the left of
+    the names; a spreadsheet for people must not), then better/worse and the recent trend."""
+    return [
+        "Priority area",
+        "Commitment",
+        "No.",
+        "Measure",
+        "Unit",
+        "Source",
+        "Latest time period",
+        "Status note",
+        f"{area} value",
+        "England value",
+        "Direction of travel (last 2 time periods)",
+        "Compared to England value",
+        "Better or worse than England",
+        "Recent trend",
+    ]
+
+
+#: Column widths (characters) of the spreadsheet, by header position.
+XLSX_WIDTHS = (24, 36, 6, 48, 18, 20, 12, 28, 13, 13, 13, 15, 15, 24)
+#: Text columns that wrap (priority area, commitment, measure, unit, source, note, trend).
+XLSX_WRAPPED = (0, 1, 3, 4, 5, 7, 13)
+#: Cell fills by verdict (Fingertips' colours in GOV.UK tints): the words are always in the cell.
+XLSX_FILLS = {
+    Judgement.BETTER.value: "CCE2D8",
+    Judgement.WORSE.value: "F4CDC6",
+    Judgement.SIMILAR.value: "FFF2CC",
+    Trend.INCREASING_BETTER.value: "CCE2D8",
+    Trend.DECREASING_BETTER.value: "CCE2D8",
+    Trend.INCREASING_WORSE.value: "F4CDC6",
+    Trend.DECREASING_WORSE.value: "F4CDC6",
+}
+
+
+def _number_format(places: int) -> str:
+    return "#,##0" if places == 0 else "#,##0." + "0" * places
+
+
 def write_xlsx(doc: ScorecardDocument) -> bytes:
+    """The scorecard as a spreadsheet for people: the layout's preamble and columns (so it
+    reads back through `import_scorecard`), every row naming its priority area and commitment
+    (so filters work), a bold header over its own columns, frozen, with filters; widths and
+    wrapping; figures as numbers at the measure's places; better/worse and the comparison
+    filled with the verdict's colour beside its words."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     workbook = Workbook()
     sheet = workbook.active
@@ -377,22 +433,49 @@ def write_xlsx(doc: ScorecardDocument) -> bytes:
     sheet.title = (doc.edition or "Live scorecard")[:31]
     for line in _preamble(doc):
         sheet.append([neutralise(line[0]) if line[0] else None])
-    sheet.append([neutralise(h) for h in header_row(doc.area)[:-1]])
-    for header_cell in sheet[sheet.max_row]:
-        header_cell.font = Font(bold=True)
-    for row, cells in zip(doc.rows, table_rows(doc), strict=True):
-        values: list[Any] = []
-        for i, value in enumerate(cells):
-            if i in (8, 9):
-                values.append(DOCUMENT_NO_VALUE if value is None else value)
-            else:
-                values.append(neutralise(str(value)) if value else None)
+    sheet["A3"].font = Font(bold=True, size=14)
+    header = xlsx_header(doc.area)
+    sheet.append([neutralise(h) for h in header])
+    header_at = sheet.max_row
+    for cell in sheet[header_at]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F3F2F1")
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+        cell.border = Border(bottom=Side(style="medium"))
+    top = Alignment(vertical="top")
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    for row in doc.rows:
+        cells: list[Any] = [*row_cells(row), row.judgement, row.trend]
+        cells[2] = row.number  # a number people can sort and filter
+        values = [
+            (DOCUMENT_NO_VALUE if value is None else float(value))
+            if i in (8, 9)
+            else (neutralise(value) if isinstance(value, str) and value else value or None)
+            for i, value in enumerate(cells)
+        ]
         sheet.append(values)
+        at = sheet.max_row
+        for i, cell in enumerate(sheet[at]):
+            cell.alignment = wrapped if i in XLSX_WRAPPED else top
         for column, places in ((9, row.local_places), (10, row.england_places)):
-            target = sheet.cell(row=sheet.max_row, column=column)
-            if isinstance(target.value, Decimal):
-                target.value = float(target.value)
-                target.number_format = "0" if places == 0 else "0." + "0" * places
+            target = sheet.cell(row=at, column=column)
+            if isinstance(target.value, float):
+                target.number_format = _number_format(places)
+        sheet.cell(row=at, column=11).alignment = Alignment(vertical="top", horizontal="center")
+        for column, verdict in ((12, row.judgement), (13, row.judgement), (14, row.trend)):
+            fill = XLSX_FILLS.get(verdict)
+            if fill:
+                sheet.cell(row=at, column=column).fill = PatternFill("solid", fgColor=fill)
+    last = get_column_letter(len(header))
+    for index, width in enumerate(XLSX_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = f"A{header_at + 1}"
+    sheet.auto_filter.ref = f"A{header_at}:{last}{max(sheet.max_row, header_at + 1)}"
+    sheet.print_title_rows = f"{header_at}:{header_at}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

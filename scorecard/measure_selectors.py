@@ -7,8 +7,12 @@ the page never shows a figure that the board's scorecard hides.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
+from collection.due import Schedule, describe_schedule
 from scorecard import compute, methods
 from scorecard.models import AreaKind, DataPoint, Measure
 from scorecard.periods import Period
@@ -43,6 +47,16 @@ class HistoryLine:
 
 
 @dataclass(frozen=True)
+class NextDue:
+    """The period after the latest figure, when its figures are due, and whether that date has
+    passed."""
+
+    period: str
+    due: date
+    overdue: bool
+
+
+@dataclass(frozen=True)
 class MeasurePage:
     measure: Measure
     row: BoardRow
@@ -50,6 +64,8 @@ class MeasurePage:
     series: list[SeriesPoint]
     area: str
     method: list[str]
+    schedule: str
+    next_due: NextDue | None
 
     @property
     def missing(self) -> list[str]:
@@ -139,23 +155,30 @@ def _span(periods: list[Period]) -> list[Period]:
     return span if span[-1] == periods[-1] else periods
 
 
-def measure_page(number: int) -> MeasurePage | None:
-    """Everything a measure's page shows, in three queries; None if there is no such measure."""
+def measure_page(number: int, *, today: date | None = None) -> MeasurePage | None:
+    """Everything a measure's page shows, in five queries; None if there is no such measure."""
     measure = (
         Measure.objects.select_related(
-            "commitment__priority_area", "organisation", "row__latest_period"
+            "commitment__priority_area", "organisation", "row__latest_period", "target__by_period"
         )
         .filter(number=number)
         .first()
     )
     if measure is None:
         return None
+    today = today or timezone.localdate()
     history = measure_history(measure)
+    row = row_of(measure)
+    schedule = Schedule.of(measure)
+    following = row.latest_period.period.next() if row.latest_period else None
+    due = schedule.due(following) if following else None
     return MeasurePage(
         measure,
-        board_rows([row_of(measure)], None)[0],
+        board_rows([row], None, today=today)[0],
         history,
         measure_series(measure, history),
         local_area_name(),
         methods.describe_method(measure.method),
+        describe_schedule(schedule, today),
+        NextDue(following.label, due, due < today) if following and due else None,
     )

@@ -24,6 +24,8 @@ from scorecard.methods import (
     ValueKind,
 )
 from scorecard.periods import MONTH_NAMES, YEARLY_PERIOD_TYPES, Period, PeriodType
+from scorecard.targets import RAG_LABELS, TARGET_KIND_LABELS, VALUE_KINDS, TargetKind
+from scorecard.targets import Target as TargetRule
 
 
 class AreaKind(models.TextChoices):
@@ -88,11 +90,15 @@ CATALOGUE_FIELDS = [
     "code",
     "name",
     "definition",
+    "numerator_definition",
+    "denominator_definition",
+    "caveats",
     "commitment",
     "unit",
     "value_kind",
     "period_type",
     "source",
+    "source_url",
     "organisation",
     "comparable_with_england",
     "multiplier",
@@ -103,6 +109,7 @@ CATALOGUE_FIELDS = [
     "polarity",
     "decimal_places",
     "status_note",
+    "status_note_until",
     "active",
 ]
 
@@ -118,7 +125,21 @@ class Measure(models.Model):
         max_length=60, unique=True, help_text="Stable identifier used in files and the API."
     )
     name = models.TextField()
-    definition = models.TextField(blank=True)
+    definition = models.TextField(blank=True, help_text="What the measure counts, in plain words.")
+    numerator_definition = models.TextField(
+        blank=True, help_text="For a percentage or rate: what the numerator counts."
+    )
+    denominator_definition = models.TextField(
+        blank=True,
+        help_text="For a percentage or rate: what the denominator counts (the population).",
+    )
+    caveats = models.TextField(
+        blank=True,
+        help_text=(
+            "What a reader should bear in mind: coverage, changes of definition, known gaps. "
+            "Shown on the measure's page."
+        ),
+    )
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="measures")
     unit = models.CharField(max_length=120, help_text="As written on the scorecard.")
     value_kind = models.CharField(
@@ -138,6 +159,12 @@ class Measure(models.Model):
         choices=[(t.value, t.value.replace("_", " ").capitalize()) for t in PeriodType],
     )
     source = models.CharField(max_length=120)
+    source_url = models.URLField(
+        "source link",
+        max_length=500,
+        blank=True,
+        help_text="A public page where the source publishes the figures (https://…).",
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
@@ -212,6 +239,16 @@ class Measure(models.Model):
     decimal_places = models.PositiveSmallIntegerField(default=0)
     status_note = models.CharField(
         max_length=200, blank=True, help_text="e.g. 'New data flows being established'."
+    )
+    status_note_until = models.DateField(
+        "status note applies until",
+        null=True,
+        blank=True,
+        help_text=(
+            "After this date the scorecard and the measure's page flag the note as out of date, "
+            "so someone updates it; downloads and editions keep the note as written. Leave blank "
+            "for a note without an end."
+        ),
     )
     active = models.BooleanField(default=True)
     # When figures are due (the rule that reads these is collection.due.Schedule).
@@ -304,6 +341,10 @@ class Measure(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if self.status_note_until is not None and not self.status_note.strip():
+            raise ValidationError(
+                {"status_note_until": "Write the status note, or clear its date."}
+            )
         if self.value_kind in RATIO_KINDS and self.multiplier is None:
             raise ValidationError(
                 {"multiplier": "A percentage or rate needs its multiplier (100 for per cent)."}
@@ -424,6 +465,47 @@ class DataPoint(models.Model):
         return Observation(
             self.period.period, self.value, self.numerator, self.denominator, self.variance
         )
+
+
+class Target(models.Model):
+    """What a measure aims for (scorecard.targets): a value, due by a period or not, or a
+    direction. One per measure; set by an admin or an approver, every change audited."""
+
+    measure = models.OneToOneField(
+        Measure, on_delete=models.CASCADE, primary_key=True, related_name="target"
+    )
+    kind = models.CharField(
+        max_length=20, choices=[(k.value, label) for k, label in TARGET_KIND_LABELS.items()]
+    )
+    value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    by_period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=sorted(k.value for k in VALUE_KINDS), value__isnull=False)
+                    | (
+                        ~Q(kind__in=sorted(k.value for k in VALUE_KINDS))
+                        & Q(value__isnull=True, by_period__isnull=True)
+                    )
+                ),
+                name="target_value_only_for_value_kinds",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Target for measure {self.measure_id}: {self.rule.describe()}"
+
+    @property
+    def rule(self) -> TargetRule:
+        """The target as scorecard.targets reads it."""
+        by = self.by_period.period if self.by_period is not None else None
+        return TargetRule(TargetKind(self.kind), self.value, by)
 
 
 class RowVerdicts(models.Model):
@@ -553,6 +635,29 @@ class EditionRow(RowVerdicts):
         blank=True,
         choices=Measure._meta.get_field("confidence_level").choices,
         help_text="Blank where no interval was used.",
+    )
+    # What the board read beside the figures when it was published.
+    target = models.CharField(max_length=200, blank=True, help_text="The target, in words.")
+    target_rag = models.CharField(
+        "against target",
+        max_length=10,
+        blank=True,
+        choices=[(r.value, label) for r, label in RAG_LABELS.items()],
+        help_text="Blank: no target, or not assessed.",
+    )
+    target_reason = models.TextField(blank=True)
+    stale = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="How overdue the next figures were when published; blank when up to date.",
+    )
+    commentary = models.ForeignKey(
+        "commentary.Commentary",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="edition_rows",
+        help_text="The owner's approved commentary and actions, as published.",
     )
 
     class Meta:

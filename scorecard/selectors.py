@@ -1,18 +1,25 @@
-"""Reads of the scorecard: the live scorecard and editions as documents, what changed, the rows
-as the board reads them, and a measure's history.
+"""Reads of the scorecard: the live scorecard and editions as documents, what changed, and the
+rows as the board reads them (with freshness by collection.due, targets by scorecard.targets and
+the owners' approved commentary).
 
 Every function here issues a fixed number of queries however many measures there are. The live
 rows come from ScorecardRow, which is computed from approved data points only: nothing here reads
-submissions, so the board never sees an unapproved figure.
+submissions, so the board never sees an unapproved figure. Some 430 lines: the documents and the
+board rows built from them share their row-building helpers.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
 
+from collection.due import Schedule, staleness
+from commentary.models import Commentary
+from commentary.selectors import approved_by_measure
 from scorecard.compute import SUPPRESSED, Comparison, Direction, Judgement
 from scorecard.layout import DocumentRow, ScorecardDocument
 from scorecard.models import (
@@ -23,7 +30,9 @@ from scorecard.models import (
     EditionRow,
     Measure,
     ScorecardRow,
+    Target,
 )
+from scorecard.targets import Rag, TargetStatus, assess
 
 
 def latest_edition() -> Edition | None:
@@ -43,7 +52,12 @@ def live_rows(measures: QuerySet[Measure] | None = None) -> list[ScorecardRow]:
     queryset = Measure.objects.all() if measures is None else measures
     measures_list = list(
         queryset.filter(active=True)
-        .select_related("commitment__priority_area", "row__latest_period", "organisation")
+        .select_related(
+            "commitment__priority_area",
+            "row__latest_period",
+            "organisation",
+            "target__by_period",
+        )
         .order_by("number")
     )
     return [row_of(measure) for measure in measures_list]
@@ -245,41 +259,107 @@ def active_measure_count() -> int:
 
 @dataclass(frozen=True)
 class BoardRow:
-    """A scorecard row as the board reads it: the document row (with its stored judgement) and
+    """A scorecard row as the board reads it: the document row (with its stored judgement),
     what changed since the latest edition (COMPARED_FIELDS names, "added", or empty when
-    unchanged)."""
+    unchanged), and what the board reads beside the figures: how overdue the next figures are
+    (`stale`, empty when up to date), the target in words and its status (None: no target),
+    the owner's approved commentary, and the date a status note was meant to apply until, once
+    past (`note_expired`)."""
 
     document: DocumentRow
     changed: tuple[str, ...] = ()
     has_measure_page: bool = True
+    stale: str = ""
+    target: str = ""
+    target_status: TargetStatus | None = None
+    commentary: Commentary | None = None
+    note_expired: date | None = None
 
     @property
     def judgement(self) -> Judgement:
         return Judgement(self.document.judgement)
 
 
-def board_rows(rows: Iterable[ScorecardRow], edition: Edition | None) -> list[BoardRow]:
-    """Live rows with their judgement and what changed since `edition` (normally the latest).
+def _live_extras(row: ScorecardRow, document: DocumentRow, today: date) -> dict[str, Any]:
+    """A live row's freshness, target status and status note's expiry (no query: the measure
+    was loaded with its target and the row with its period)."""
+    measure = row.measure
+    latest = row.latest_period.period if row.latest_period else None
+    stale = staleness(Schedule.of(measure), latest, today) if latest else None
+    extras: dict[str, Any] = {"stale": stale.text if stale else ""}
+    target: Target | None = getattr(measure, "target", None)
+    if target is not None:
+        rule = target.rule
+        extras["target"] = rule.describe(measure.decimal_places)
+        extras["target_status"] = assess(
+            rule,
+            latest=latest,
+            value=None if document.suppressed else document.local_value,
+            direction=document.direction,
+            places=measure.decimal_places,
+        )
+    until = measure.status_note_until
+    if measure.status_note and until is not None and until < today:
+        extras["note_expired"] = until
+    return extras
 
-    One query however many rows: the edition's rows are loaded once and matched by number.
+
+def board_rows(
+    rows: Iterable[ScorecardRow], edition: Edition | None, *, today: date | None = None
+) -> list[BoardRow]:
+    """Live rows with their judgement, what changed since `edition` (normally the latest),
+    freshness on `today`, target status and approved commentary.
+
+    Two queries however many rows: the edition's rows and the commentary are each loaded once
+    and matched by measure.
     """
+    rows = list(rows)
+    today = today or timezone.localdate()
     published: dict[int, DocumentRow] = {}
     if edition is not None:
         published = {r.number: edition_document_row(r) for r in edition.rows.all()}
+    commentary = approved_by_measure([row.measure.pk for row in rows])
     board = []
     for row in rows:
         document = document_row(row)
         changed = changed_fields(published.get(document.number), document) if edition else ()
-        board.append(BoardRow(document, changed))
+        board.append(
+            BoardRow(
+                document,
+                changed,
+                commentary=commentary.get(row.measure.pk),
+                **_live_extras(row, document, today),
+            )
+        )
     return board
 
 
-def edition_board_rows(edition: Edition) -> list[BoardRow]:
-    """An edition's frozen rows, judged as they were when published, in one query; a row whose
-    measure has since gone from the catalogue has no measure page."""
+def edition_board_rows(edition: Edition, *, since: Edition | None = None) -> list[BoardRow]:
+    """An edition's frozen rows, judged as they were when published (targets, freshness and
+    commentary included), and what changed `since` an earlier edition, if given; one query per
+    edition. A row whose measure has since gone from the catalogue has no measure page."""
+    earlier = {r.number: edition_document_row(r) for r in since.rows.all()} if since else {}
+    documents = [
+        (row, edition_document_row(row))
+        for row in edition.rows.select_related(
+            "commentary__organisation", "commentary__about_period", "commentary__decided_by"
+        ).order_by("number")
+    ]
     return [
-        BoardRow(edition_document_row(row), has_measure_page=row.measure_id is not None)
-        for row in edition.rows.order_by("number")
+        BoardRow(
+            document,
+            changed_fields(earlier.get(document.number), document) if since else (),
+            has_measure_page=row.measure_id is not None,
+            stale=row.stale,
+            target=row.target,
+            target_status=TargetStatus(
+                Rag(row.target_rag) if row.target_rag else None, row.target_reason
+            )
+            if row.target
+            else None,
+            commentary=row.commentary,
+        )
+        for row, document in documents
     ]
 
 
@@ -301,13 +381,19 @@ class Board:
     synthetic: bool = False
 
 
-def live_board(latest: Edition | None, measures: QuerySet[Measure] | None = None) -> Board:
-    """The live scorecard (narrowed to `measures`) compared with `latest`, the latest edition."""
+def live_board(
+    latest: Edition | None,
+    measures: QuerySet[Measure] | None = None,
+    *,
+    today: date | None = None,
+) -> Board:
+    """The live scorecard (narrowed to `measures`) compared with `latest`, the latest edition,
+    with its freshness on `today` (by default, today)."""
     rows = live_rows(measures)
     return Board(
         title=latest.title if latest else "Scorecard",
         area=local_area_name(),
-        rows=board_rows(rows, latest),
+        rows=board_rows(rows, latest, today=today),
         edition=latest,
         as_at=max((r.computed_at for r in rows if r.computed_at), default=None),
         description=latest.description if latest else "",
@@ -316,11 +402,12 @@ def live_board(latest: Edition | None, measures: QuerySet[Measure] | None = None
     )
 
 
-def edition_board(edition: Edition) -> Board:
+def edition_board(edition: Edition, *, since: Edition | None = None) -> Board:
+    """An edition as published; with `since`, its rows marked where they changed since it."""
     return Board(
         title=edition.title,
         area=edition.area.name,
-        rows=edition_board_rows(edition),
+        rows=edition_board_rows(edition, since=since),
         edition=edition,
         as_at=edition.published_at,
         description=edition.description,

@@ -20,13 +20,14 @@ from scorecard.selectors import BoardRow, RowChange
 from scorecard.templatetags.scorecard import (
     change_summary,
     changed_marker,
-    compared_cell,
+    comparison_cell,
     direction_arrow,
     direction_cell,
-    judgement_cell,
+    figure_cell,
     judgement_tag,
-    local_value_cell,
+    measure_cell,
     sparkline,
+    target_cell,
     trend_cell,
 )
 
@@ -48,17 +49,15 @@ class CaptionedTable(tables.Table):
 
 
 class ScorecardTable(CaptionedTable):
-    """The scorecard's columns as the published document has them, plus better/worse and, on the
-    live scorecard, what changed since the latest edition. Rows are BoardRows in scorecard order;
-    the template groups them by priority area and commitment (see `groups`)."""
+    """The scorecard as the board reads it, narrow enough for a 1280-pixel screen: the
+    published document's columns, with unit and source under the measure's name, the period
+    under the figure, and better/worse with the comparison; then the recent trend, the target
+    (when any row has one) and, on the live scorecard, what changed since the latest edition.
+    Rows are BoardRows in scorecard order; the template groups them by priority area and
+    commitment (see `groups`) and turns each row into a card on a narrow screen."""
 
     number = tables.Column(accessor="document__number", verbose_name="No.")
     measure = tables.Column(accessor="document__measure", verbose_name="Measure")
-    unit = tables.Column(accessor="document__unit", verbose_name="Unit")
-    source = tables.Column(accessor="document__source", verbose_name="Source")
-    latest_period = tables.Column(
-        accessor="document__latest_period", verbose_name="Latest period", default="No value"
-    )
     trend = tables.Column(accessor="document", verbose_name="Sparkline", empty_values=())
     local_value = tables.Column(
         accessor="document__local_value", verbose_name="Local value", empty_values=(), attrs=NUMERIC
@@ -70,25 +69,31 @@ class ScorecardTable(CaptionedTable):
         attrs=NUMERIC,
     )
     direction = tables.Column(accessor="document__direction", verbose_name="Direction of travel")
-    compared = tables.Column(accessor="document__compared", verbose_name="Compared with England")
-    judgement = tables.Column(verbose_name="Better or worse", empty_values=())
+    compared = tables.Column(
+        accessor="document__compared", verbose_name="Compared with England", empty_values=()
+    )
     recent_trend = tables.Column(
         accessor="document__trend", verbose_name="Recent trend", empty_values=()
     )
+    target = tables.Column(verbose_name="Against target", empty_values=())
     changed = tables.Column(verbose_name="Changed", empty_values=())
 
     class Meta:
         orderable = False
         template_name = "scorecard/scorecard_table.html"
-        attrs = {"class": "app-scorecard-table"}
+        attrs = {"class": "app-scorecard-table app-scorecard-table--board"}
         empty_text = "No measures match these filters."
 
     def __init__(
         self, data: list[BoardRow], *, area: str, changed_since: str | None = None, **kwargs: Any
     ) -> None:
         """`changed_since` names the edition the "Changed" column compares with; without it the
-        column is left out (an edition's own rows, or no edition yet)."""
-        super().__init__(data, exclude=() if changed_since else ("changed",), **kwargs)
+        column is left out (an edition's own rows, or no edition yet). The target column is left
+        out when no row has a target."""
+        left_out = () if changed_since else ("changed",)
+        if not any(row.target for row in data):
+            left_out = (*left_out, "target")
+        super().__init__(data, exclude=left_out, **kwargs)
         self.changed_since = changed_since
         self.columns["local_value"].column.verbose_name = f"{area} value"
         if changed_since:
@@ -105,16 +110,14 @@ class ScorecardTable(CaptionedTable):
             for priority, in_area in groupby(self.rows, key=field("priority_area"))
         ]
 
-    def render_measure(self, value: str, record: BoardRow) -> SafeString | str:
-        if record.has_measure_page:
-            return _link("scorecard:measure", record.document.number, value)
-        return value
+    def render_measure(self, record: BoardRow) -> SafeString:
+        return measure_cell(record)
 
     def render_trend(self, value: DocumentRow) -> SafeString:
         return sparkline(value)
 
     def render_local_value(self, record: BoardRow) -> SafeString:
-        return local_value_cell(record.document)
+        return figure_cell(record.document)
 
     def render_england_value(self, record: BoardRow) -> str:
         return uk_number(record.document.england_value, record.document.england_places)
@@ -123,13 +126,13 @@ class ScorecardTable(CaptionedTable):
         return direction_cell(record.document)
 
     def render_compared(self, record: BoardRow) -> SafeString:
-        return compared_cell(record.document)
-
-    def render_judgement(self, record: BoardRow) -> SafeString:
-        return judgement_cell(record.document)
+        return comparison_cell(record.document)
 
     def render_recent_trend(self, record: BoardRow) -> SafeString:
         return trend_cell(record.document)
+
+    def render_target(self, record: BoardRow) -> SafeString:
+        return target_cell(record)
 
     def render_changed(self, record: BoardRow) -> SafeString:
         return changed_marker(record.changed, self.changed_since or "")

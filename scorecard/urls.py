@@ -10,8 +10,10 @@ urlpatterns = [
     re_path(rf"^{DOWNLOAD}$", views.live_download, name="download"),
     path("changes/", views.live_changes, name="changes"),
     path("board-pack/", views.board_pack, name="board_pack"),
+    path("board-pack.pdf", views.board_pack_pdf, name="board_pack_pdf"),
     path("publish/", views.publish, name="publish"),
     path("measures/<int:number>/", views.measure_detail, name="measure"),
+    path("measures/<int:number>/target/", views.target, name="target"),
     path("editions/", views.edition_list, name="editions"),
     path("editions/compare/", views.edition_compare, name="compare"),
     path("editions/<str:name>/", views.edition_detail, name="edition"),
@@ -22,4 +24,9 @@ urlpatterns = [
     ),
     path("editions/<str:name>/changes/", views.edition_changes, name="edition_changes"),
     path("editions/<str:name>/board-pack/", views.board_pack, name="edition_board_pack"),
+    path(
+        "editions/<str:name>/board-pack.pdf",
+        views.board_pack_pdf,
+        name="edition_board_pack_pdf",
+    ),
 ]

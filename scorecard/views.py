@@ -8,28 +8,41 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
 
+from commentary import selectors as commentary_selectors
+from portal.errors import FieldError
 from portal.permissions import can, requires
-from scorecard import layout, measure_selectors, selectors
-from scorecard.charts import ChartLine, describe_series, series_chart
+from scorecard import layout, measure_selectors, selectors, summary
+from scorecard.charts import (
+    ENGLAND_COLOUR,
+    LOCAL_COLOUR,
+    ChartLine,
+    describe_series,
+    series_chart,
+)
 from scorecard.compute import Comparison
+from scorecard.figures import uk_number
 from scorecard.filters import ScorecardFilter
-from scorecard.forms import LIVE, EditionCompareForm, EditionPublishForm
+from scorecard.forms import LIVE, EditionCompareForm, EditionPublishForm, TargetForm
 from scorecard.models import Edition, Measure
+from scorecard.pack import pdf_from_html
 from scorecard.services import ScorecardError
 from scorecard.services.publishing import edition_publish
+from scorecard.services.targets import target_remove, target_set
 from scorecard.tables import ChangesTable, DataPointTable, EditionTable, ScorecardTable
+from scorecard.targets import TargetKind
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-LOCAL_COLOUR, ENGLAND_COLOUR = "#1d70b8", "#0b0c0c"
 #: The `view` query parameter of the scorecard page's compact view.
 COMPACT = "compact"
 
@@ -59,14 +72,23 @@ def _download(document: layout.ScorecardDocument, fmt: str, name: str) -> HttpRe
 
 @requires("view_scorecard")
 def live(request: HttpRequest) -> HttpResponse:
+    """The live scorecard: the summary of what needs the board's attention (each count a link
+    to the rows it counts), the filters, and the table or the compact view."""
     latest = selectors.latest_edition()
     filterset = ScorecardFilter(
         request.GET or None,
         queryset=Measure.objects.all(),
         edition_name=latest.name if latest else None,
     )
-    board = selectors.live_board(latest, filterset.qs)
-    rows = [r for r in board.rows if r.changed] if filterset.changed_only else board.rows
+    board = selectors.live_board(latest)
+    rows = board.rows
+    if filterset.narrows_measures:
+        chosen = set(filterset.qs.values_list("number", flat=True))
+        rows = [r for r in rows if r.document.number in chosen]
+    if filterset.changed_only:
+        rows = [r for r in rows if r.changed]
+    if filterset.show is not None:
+        rows = summary.with_flag(rows, filterset.show)
     compact = request.GET.get("view") == COMPACT
     table = ScorecardTable(
         rows,
@@ -74,6 +96,7 @@ def live(request: HttpRequest) -> HttpResponse:
         changed_since=latest.name if latest else None,
         caption="Measures by priority area and commitment",
     )
+    counts = summary.summary(board.rows, changed_since=latest.name if latest else None)
     return render(
         request,
         "scorecard/live.html",
@@ -82,8 +105,9 @@ def live(request: HttpRequest) -> HttpResponse:
             "table": table,
             "filter": filterset,
             "shown": len(rows),
-            "total": selectors.active_measure_count() if filterset.active else len(rows),
-            "changed": sum(1 for r in board.rows if r.changed),
+            "total": len(board.rows),
+            "changed": sum(1 for r in rows if r.changed),
+            "summary": [(count, _summary_link(request, count.flag)) for count in counts],
             "updating": len(selectors.stale_measure_ids()),
             "compact": compact,
             # The compact view shows the rows compared with England; it names the others.
@@ -93,6 +117,17 @@ def live(request: HttpRequest) -> HttpResponse:
             "compact_url": _with_view(request, COMPACT),
         },
     )
+
+
+def _summary_link(request: HttpRequest, flag: summary.Flag) -> str:
+    """The full table showing only the rows a summary count counts, other filters cleared:
+    "changed" is its own filter, every other flag a "show only" choice."""
+    query = QueryDict(mutable=True)
+    if flag == summary.Flag.CHANGED:
+        query["changed"] = "on"
+    else:
+        query["show"] = flag.value
+    return f"{request.path}?{query.urlencode()}"
 
 
 def _with_view(request: HttpRequest, view: str | None) -> str:
@@ -135,25 +170,64 @@ def live_changes(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("view_scorecard")
-def board_pack(request: HttpRequest, name: str | None = None) -> HttpResponse:
-    """The scorecard laid out for printing (the print stylesheet does the paper layout)."""
+def _board_pack(request: HttpRequest, name: str | None) -> HttpResponse:
+    """The board pack page: the summary first, the grouped table and its key, then a page per
+    measure with its chart, figures, target, commentary and actions. `name` is an edition's
+    (its rows as published, changes counted since the edition before), None the live one."""
     if name is None:
         board = selectors.live_board(selectors.latest_edition())
         changed_since = board.edition.name if board.edition else None
     else:
-        board = selectors.edition_board(_edition_or_404(name))
-        changed_since = None
+        edition = _edition_or_404(name)
+        previous = selectors.previous_edition(edition)
+        board = selectors.edition_board(edition, since=previous)
+        changed_since = previous.name if previous else None
     table = ScorecardTable(
         board.rows,
         area=board.area,
         changed_since=changed_since,
         caption="Measures by priority area and commitment",
     )
+    counts = summary.summary(board.rows, changed_since=changed_since)
     return render(
         request,
         "scorecard/board_pack.html",
-        {"board": board, "table": table, "live": name is None, "printed": timezone.now()},
+        {
+            "board": board,
+            "table": table,
+            "live": name is None,
+            "printed": timezone.now(),
+            "summary": [(count, None) for count in counts],
+            "worse": summary.with_flag(board.rows, summary.Flag.WORSE),
+            "worsening": summary.with_flag(board.rows, summary.Flag.WORSENING),
+            "off_target": summary.with_flag(board.rows, summary.Flag.OFF_TARGET),
+            "pdf_url": reverse("scorecard:board_pack_pdf")
+            if name is None
+            else reverse("scorecard:edition_board_pack_pdf", args=[name]),
+        },
+    )
+
+
+@requires("view_scorecard")
+def board_pack(request: HttpRequest, name: str | None = None) -> HttpResponse:
+    """The board pack laid out for printing (the print stylesheet does the paper layout)."""
+    return _board_pack(request, name)
+
+
+@requires("view_scorecard")
+def board_pack_pdf(request: HttpRequest, name: str | None = None) -> HttpResponse:
+    """The board pack page as a PDF, made on the server from the same HTML and CSS."""
+    page = _board_pack(request, name)
+    document = pdf_from_html(page.content.decode(), base_url=request.build_absolute_uri("/"))
+    label = name or f"live {timezone.localdate():%Y-%m-%d}"
+    filename = f"{slugify(f'{selectors.local_area_name()} board pack {label}')}.pdf"
+    return HttpResponse(
+        document,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": content_disposition_header(True, filename),
+            "Cache-Control": "private, no-store",
+        },
     )
 
 
@@ -193,6 +267,7 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
         places=places,
         gaps=[i for i, point in enumerate(page.series) if not point.held],
     )
+    in_hand = commentary_selectors.in_hand(page.measure)
     return render(
         request,
         "scorecard/measure.html",
@@ -200,6 +275,12 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
             "page": page,
             "measure": page.measure,
             "chart": chart,
+            "can_set_target": can(request.user, "set_target"),
+            "can_write_commentary": can(request.user, "write_commentary", page.measure),
+            # The commentary being written or awaiting approval, for those who may see it.
+            "in_hand": in_hand
+            if in_hand is not None and can(request.user, "view_commentary", in_hand)
+            else None,
             # Limits one place finer than the figure, as the scorecard shows them.
             "interval_places": places + 1,
             "history": DataPointTable(
@@ -208,6 +289,47 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
                 caption="Every value and its versions",
             ),
         },
+    )
+
+
+@requires("set_target")
+@require_http_methods(["GET", "POST"])
+def target(request: HttpRequest, number: int) -> HttpResponse:
+    """Set, change or remove a measure's target (approvers and admins)."""
+    measure = Measure.objects.select_related("target__by_period").filter(number=number).first()
+    if measure is None:
+        raise Http404("No such measure")
+    current = getattr(measure, "target", None)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        if target_remove(measure, by=request.user):
+            messages.success(request, f"The target of measure {measure.number} is removed.")
+        return redirect("scorecard:measure", measure.number)
+    initial = None
+    if current is not None:
+        initial = {
+            "kind": current.kind,
+            "value": uk_number(current.value, measure.decimal_places)
+            if current.value is not None
+            else "",
+            "by_period": current.by_period.label if current.by_period else "",
+        }
+    form = TargetForm(request.POST or None, initial=initial, period_type=measure.periods_of)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target_set(
+                measure,
+                by=request.user,
+                kind=TargetKind(form.cleaned_data["kind"]),
+                value=form.cleaned_data["value"],
+                by_period=form.cleaned_data["by_period"],
+            )
+        except FieldError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, f"The target of measure {measure.number} is saved.")
+            return redirect("scorecard:measure", measure.number)
+    return render(
+        request, "scorecard/target.html", {"measure": measure, "form": form, "current": current}
     )
 
 
@@ -345,6 +467,14 @@ def _publish_preview(request: HttpRequest, name: str) -> HttpResponse:
             "board": board,
             "latest": latest,
             "count": len(changes),
+            "summary": [
+                (count, None)
+                for count in summary.summary(
+                    board.rows, changed_since=latest.name if latest else None
+                )
+            ],
+            "with_commentary": sum(1 for row in board.rows if row.commentary),
+            "with_target": sum(1 for row in board.rows if row.target),
             "changes": ChangesTable(changes, area=board.area, caption=f"Changed since {latest}")
             if latest
             else None,

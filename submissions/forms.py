@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from portal.text import NOTE_MAX_LENGTH
+from portal.text import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH
 from scorecard.periods import PERIOD_TYPE_LABELS, Period, PeriodError, PeriodType, parse_period
 from submissions.models import Submission, UploadMode
 from submissions.resources import size_problem
@@ -315,3 +315,15 @@ class UploadForm(forms.Form):
 
 def _figures(count: int) -> str:
     return "1 figure" if count == 1 else f"{count:,} figures"
+
+
+class SendBackForm(forms.Form):
+    """An approver's reason for sending a return or a commentary back to its data lead."""
+
+    comment = forms.CharField(
+        label="Comment for the data lead",
+        help_text="Say what needs to change. The data lead sees it with their work and by e-mail.",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter a comment saying what the data lead needs to change"},
+    )

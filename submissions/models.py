@@ -29,14 +29,16 @@ class Channel(models.TextChoices):
     COMMAND = "command", "Command line"
 
 
-class Submission(models.Model):
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="submissions"
-    )
+class PreparedWork(models.Model):
+    """Work a partner's data lead prepares and someone else signs off, moving through Status:
+    a return of figures (Submission) or a measure's commentary (commentary.Commentary). Who
+    prepared it (`created_by`, `editors`) and who decided it, with the database's two rules
+    about them; portal.permissions reads `is_editable` and `was_prepared_by` to say who may
+    edit it and who may approve it."""
+
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.FORM)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions_created"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="%(class)s_created"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -46,7 +48,7 @@ class Submission(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="submissions_decided",
+        related_name="%(class)s_decided",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
@@ -54,6 +56,41 @@ class Submission(models.Model):
     events = GenericRelation(
         "audit.Event", object_id_field="target_id", content_type_field="target_type"
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="%(class)s_edited",
+        blank=True,
+        help_text="Everyone who created or changed it; none of them may approve it.",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("created_by")),
+                name="%(class)s_not_decided_by_creator",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(decided_by__isnull=False),
+                name="approved_%(class)s_has_approver",
+            ),
+        ]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    def was_prepared_by(self, user: Any) -> bool:
+        if user.pk == self.created_by_id:
+            return True
+        return self.editors.filter(pk=user.pk).exists()
+
+
+class Submission(PreparedWork):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="submissions"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.FORM)
     split_from = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -65,24 +102,11 @@ class Submission(models.Model):
             "comment, form this return."
         ),
     )
-    editors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        related_name="submissions_edited",
-        blank=True,
-        help_text="Everyone who created or changed the return; none of them may approve it.",
-    )
 
-    class Meta:
+    class Meta(PreparedWork.Meta):
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("created_by")),
-                name="submission_not_decided_by_creator",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="approved") | Q(decided_by__isnull=False),
-                name="approved_submission_has_approver",
-            ),
+            *PreparedWork.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(split_from=F("id")), name="submission_not_split_from_itself"
             ),
@@ -90,15 +114,6 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"Submission {self.pk} ({self.get_status_display()})"
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
-
-    def was_prepared_by(self, user: Any) -> bool:
-        if user.pk == self.created_by_id:
-            return True
-        return self.editors.filter(pk=user.pk).exists()
 
 
 class SubmittedValue(models.Model):

@@ -76,7 +76,7 @@ def _send_decided(submission_id: int) -> None:
             "decider": submission.decided_by.display_name
             if submission.decided_by
             else "An approver",
-            "quoted": _quote(submission.review_comment),
+            "quoted": quote(submission.review_comment),
             "link": page_url("submissions:detail", submission.pk),
         },
     )
@@ -94,7 +94,8 @@ def _preparer_ids(submission: Submission) -> set[int]:
     return {submission.created_by_id, *submission.editors.values_list("pk", flat=True)}
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
+    """A comment quoted for a plain-text e-mail, each line after "> "."""
     return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
 
 

@@ -1,6 +1,7 @@
 """factory-boy factories for the catalogue and the people (personas are built from these in
 conftest), and builders of data in production's shape: approved history through
-scorecard.services, returns through submissions.services and submissions.approval."""
+scorecard.services, returns through submissions.services and submissions.approval, targets and
+commentary through their services."""
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -13,6 +14,7 @@ import time_machine
 from django.db import transaction
 
 from accounts.models import Organisation, Role, User
+from commentary.services import commentary_approve, commentary_save
 from scorecard.models import (
     Area,
     AreaKind,
@@ -24,6 +26,8 @@ from scorecard.models import (
 from scorecard.periods import Period
 from scorecard.services.recomputing import scorecard_recompute
 from scorecard.services.recording import ValueEntry, record_values
+from scorecard.services.targets import target_set
+from scorecard.targets import TargetKind
 from submissions.approval import submission_approve, submission_send_back
 from submissions.models import Channel, Status, Submission
 from submissions.services import submission_create, submission_submit, submission_update
@@ -201,6 +205,26 @@ def add_bulk_measures(count: int, *, start: int = 1000) -> list[Measure]:
     )
     scorecard_recompute([m.pk for m in measures])
     return measures
+
+
+def board_content(measures: Sequence[Measure], *, approver: User, leads: Sequence[User]) -> None:
+    """What the board reads beside each measure's figures, made through the services: a target
+    (every third measure a direction, the others a value) and approved commentary written by the
+    lead (among `leads`) of the measure's organisation."""
+    writers = {lead.organisation_id: lead for lead in leads}
+    for i, measure in enumerate(measures):
+        if i % 3:
+            target_set(measure, by=approver, kind=TargetKind.AT_MOST, value=Decimal(12))
+        else:
+            target_set(measure, by=approver, kind=TargetKind.DECREASE)
+        written = commentary_save(
+            measure,
+            by=writers[measure.organisation_id],
+            commentary=f"What measure {measure.number} means.",
+            actions="What is being done.",
+            submit=True,
+        )
+        commentary_approve(written.pk, by=approver)
 
 
 # Returns, made as production makes them ------------------------------------------------------

@@ -52,6 +52,8 @@ class DemoSummary:
     methods_set: int
     schedules_set: int
     synthetic_values: int
+    targets: int = 0
+    commentaries: int = 0
 
 
 @transaction.atomic
@@ -60,7 +62,8 @@ def demo_load(password: str, *, history: bool = False, today: date | None = None
 
     The accounts come first so that the import gives each new measure to the partner its
     source names. With `history`, synthetic figures fill the years before the reference and the
-    periods since, up to the one before the latest ended period (left due for the leads).
+    periods since, up to the one before the latest ended period (left due for the leads), and
+    a few targets and commentaries show what the board reads beside the figures.
     """
     organisations, users = demo_accounts(password)
     scorecard_import(read_document(DEMO_SCORECARD))
@@ -68,11 +71,13 @@ def demo_load(password: str, *, history: bool = False, today: date | None = None
     methods = demo_catalogue()
     today = today or timezone.localdate()
     schedules = demo_release_schedules(today)
-    synthetic = 0
+    synthetic = targets = commentaries = 0
     if history:
+        from scorecard.demo.board import demo_board
         from scorecard.demo.history import synthetic_history
 
         synthetic = synthetic_history(today)
+        targets, commentaries = demo_board()
     return DemoSummary(
         organisations,
         users,
@@ -81,6 +86,8 @@ def demo_load(password: str, *, history: bool = False, today: date | None = None
         methods,
         schedules,
         synthetic,
+        targets,
+        commentaries,
     )
 
 

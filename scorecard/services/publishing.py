@@ -35,8 +35,9 @@ def edition_publish(name: str, *, by: Any) -> Edition:
     area = selectors.local_area()
     if area is None:
         raise ScorecardError("There is no local area yet: import a scorecard first.")
-    document = selectors.live_scorecard()
     previous = selectors.latest_edition()
+    board = selectors.live_board(previous)
+    document = selectors.live_scorecard()
     try:
         # The check above is a read: another approver may publish the same name meanwhile.
         with transaction.atomic():
@@ -55,9 +56,13 @@ def edition_publish(name: str, *, by: Any) -> Edition:
             f"An edition called {name} was published meanwhile; editions are frozen."
         ) from None
     numbers = {m.number: m.pk for m in Measure.objects.all()}
-    rows = [edition_row(r, numbers.get(r.number), series=r.series) for r in document.rows]
-    for row in rows:
+    rows = [
+        edition_row(r.document, numbers.get(r.document.number), series=r.document.series)
+        for r in board.rows
+    ]
+    for row, read in zip(rows, board.rows, strict=True):
         row.edition = edition
+        _freeze_board_content(row, read)
     EditionRow.objects.bulk_create(rows)
     changed = (
         selectors.changes_between(selectors.edition_scorecard(previous), document)
@@ -75,6 +80,17 @@ def edition_publish(name: str, *, by: Any) -> Edition:
         },
     )
     return edition
+
+
+def _freeze_board_content(row: EditionRow, read: selectors.BoardRow) -> None:
+    """What the board read beside the figures, as it read then: target and status, freshness,
+    the approved commentary (which is never changed afterwards)."""
+    row.target = read.target
+    status = read.target_status
+    row.target_rag = status.rag.value if status is not None and status.rag is not None else ""
+    row.target_reason = status.reason if status is not None else ""
+    row.stale = read.stale
+    row.commentary = read.commentary
 
 
 def edition_row(row: DocumentRow, measure_id: int | None, *, series: list[Any]) -> EditionRow:

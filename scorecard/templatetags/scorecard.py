@@ -1,5 +1,5 @@
 """How the scorecard's markers read on a page: arrows, comparisons, intervals, better/worse,
-recent trends, "changed".
+recent trends, "changed", targets (RAG), stale figures, out-of-date notes and commentary.
 
 `{% load scorecard %}`. The tables use the same functions, so a marker reads the same on the
 scorecard, an edition, a measure's page and the board pack. Every marker carries its meaning in
@@ -11,13 +11,25 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import linebreaks_filter
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from scorecard.charts import comparison_strip_svg, describe_series, sparkline_svg
-from scorecard.compute import SUPPRESSED, Direction, Judgement, Trend
-from scorecard.figures import uk_number
+from scorecard.charts import (
+    LOCAL_COLOUR,
+    ChartLine,
+    comparison_strip_svg,
+    describe_series,
+    series_chart,
+    sparkline_svg,
+)
+from scorecard.compute import SUPPRESSED, Comparison, Direction, Judgement, Trend
+from scorecard.figures import uk_date, uk_number
 from scorecard.layout import DocumentRow
+from scorecard.selectors import BoardRow
+from scorecard.targets import RAG_LABELS, TargetStatus
 
 register = template.Library()
 
@@ -56,6 +68,13 @@ TREND_TEXT: dict[str, str] = {
     Trend.CANNOT: (
         "Not five consecutive periods with numerators and denominators, or the measure has none"
     ),
+}
+
+#: The comparison with England in words, under the better/worse verdict.
+COMPARED_WORDS: dict[str, str] = {
+    Comparison.HIGHER: "Higher than England",
+    Comparison.LOWER: "Lower than England",
+    Comparison.SIMILAR: "Similar to England",
 }
 
 CHANGE_TEXT: dict[str, str] = {
@@ -196,16 +215,16 @@ def _series_values(series: Iterable[dict[str, Any]]) -> tuple[list[str], list[De
 
 @register.filter
 def sparkline(row: DocumentRow) -> SafeString:
-    """The row's series as an inline SVG with its description as the text alternative, and the
-    measure's status note (or "No data yet") where there is nothing to draw."""
+    """The row's series as an inline SVG with its description as the text alternative; in words
+    where a line would say nothing (no figures, or a single period: a lone dot)."""
     labels, values = _series_values(row.series)
     if not values:
-        return format_html('<span class="app-status-note">{}</span>', row.note or "No data yet")
-    note = format_html('<span class="app-status-note">{}</span>', row.note) if row.note else ""
+        return format_html('<span class="app-status-note">{}</span>', "No figures yet")
+    if len(values) == 1:
+        return format_html('<span class="app-status-note">Only {} so far</span>', labels[0])
     title = describe_series(labels, values, row.local_places)
     # sparkline_svg escapes the title and takes nothing else from users: safe to embed.
-    svg = mark_safe(sparkline_svg(values, title=title))  # noqa: S308
-    return format_html("{}{}", svg, note)
+    return mark_safe(sparkline_svg(values, title=title))  # noqa: S308
 
 
 @register.simple_tag
@@ -245,3 +264,166 @@ def comparison_items() -> list[tuple[str, str]]:
 @register.simple_tag
 def trend_items() -> list[tuple[str, str]]:
     return list(TREND_TEXT.items())
+
+
+# The board's scorecard: cells that merge what the published layout spreads over columns -------
+
+
+@register.filter
+def figure_cell(row: DocumentRow) -> SafeString:
+    """The local figure with its period beneath (and its interval), or why there is none."""
+    period = row.latest_period or "No figures yet"
+    if row.suppressed:
+        shown = format_html('<span class="app-suppressed">{}</span>', SUPPRESSED)
+    else:
+        shown = format_html(
+            '<span class="app-figure">{}</span>', uk_number(row.local_value, row.local_places)
+        )
+    interval = interval_text(row)
+    limits = format_html('<span class="app-aside">{}</span>', interval) if interval else ""
+    return format_html('{}<span class="app-aside app-period">{}</span>{}', shown, period, limits)
+
+
+@register.filter
+def comparison_cell(row: DocumentRow) -> SafeString:
+    """Better or worse (a tag when tested), then the comparison in words with its method, then
+    why it is not tested; a row not compared at all says so and why."""
+    if row.compared == Comparison.NOT_COMPARABLE:
+        return format_html(
+            '<span class="app-not-judged">Not compared</span>{}', _aside(row.comparison_reason)
+        )
+    compared = COMPARED_WORDS.get(row.compared, row.compared)
+    if row.tested:
+        compared = f"{compared}; {row.method}"
+    return format_html(
+        "{}{}{}", judgement_tag(row.judgement), _aside(compared), _aside(row.comparison_reason)
+    )
+
+
+@register.filter
+def target_tag(status: TargetStatus | None) -> SafeString:
+    """The target's status as a tag in words (RAG colour only reinforces them)."""
+    if status is None:
+        return SafeString('<span class="app-not-judged">No target</span>')
+    if status.rag is None:
+        return format_html('<span class="app-not-judged">{}</span>', status.label)
+    return format_html(
+        '<strong class="app-tag app-tag--rag-{}">{}</strong>',
+        status.rag.value,
+        RAG_LABELS[status.rag],
+    )
+
+
+@register.filter
+def target_cell(row: BoardRow) -> SafeString:
+    """The status against target and, beneath, the target in words."""
+    return format_html("{}{}", target_tag(row.target_status), _aside(row.target))
+
+
+@register.filter
+def stale_flag(text: str) -> SafeString:
+    """ "Stale" and how overdue, for a row whose next figures are past their due date."""
+    if not text:
+        return SafeString("")
+    return format_html(
+        '<span class="app-flag"><strong class="app-tag app-tag--stale">Stale</strong> {}</span>',
+        text,
+    )
+
+
+@register.filter
+def status_note(row: BoardRow) -> SafeString:
+    """The measure's status note, flagged out of date once past the date it applies until."""
+    note = row.document.note
+    if not note:
+        return SafeString("")
+    if row.note_expired is None:
+        return format_html('<span class="app-status-note">{}</span>', note)
+    return format_html(
+        '<span class="app-status-note">{} <strong class="app-tag app-tag--out-of-date">Out of '
+        'date</strong> <span class="app-flag__why">This note applied until {}.</span></span>',
+        note,
+        uk_date(row.note_expired),
+    )
+
+
+@register.filter
+def commentary_text(commentary: Any) -> SafeString:
+    """An approved commentary: what it says, the actions, and whose it is and when."""
+    actions = (
+        format_html(
+            '<p class="app-commentary__heading">Actions being taken</p>'
+            '<div class="app-commentary__text">{}</div>',
+            linebreaks_filter(commentary.actions),
+        )
+        if commentary.actions
+        else ""
+    )
+    about = (
+        f", about the {commentary.about_period.label} figures" if commentary.about_period else ""
+    )
+    return format_html(
+        '<div class="app-commentary__text">{}</div>{}<p class="app-aside">{}, approved {}{}.</p>',
+        linebreaks_filter(commentary.commentary),
+        actions,
+        commentary.organisation.short_name,
+        uk_date(timezone.localdate(commentary.decided_at)) if commentary.decided_at else "",
+        about,
+    )
+
+
+@register.filter
+def measure_cell(row: BoardRow) -> SafeString:
+    """The measure's name (linking to its page), its unit and source beneath, its status note,
+    "Stale" when its next figures are overdue, and the owner's approved commentary behind a
+    disclosure (a native <details>: no JavaScript needed)."""
+    document = row.document
+    name: SafeString | str = document.measure
+    if row.has_measure_page:
+        name = format_html(
+            '<a class="govuk-link" href="{}">{}</a>',
+            reverse("scorecard:measure", args=[document.number]),
+            document.measure,
+        )
+    details = ""
+    if row.commentary is not None:
+        details = format_html(
+            '<details class="govuk-details app-commentary app-no-print">'
+            '<summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
+            'Commentary and actions<span class="govuk-visually-hidden"> on measure {}</span>'
+            '</span></summary><div class="govuk-details__text">{}</div></details>',
+            document.number,
+            commentary_text(row.commentary),
+        )
+    return format_html(
+        '{}<span class="app-aside">{} · {}</span>{}{}{}',
+        name,
+        document.unit,
+        document.source,
+        status_note(row),
+        stale_flag(row.stale),
+        details,
+    )
+
+
+@register.simple_tag
+def row_chart(row: DocumentRow, area: str) -> SafeString:
+    """The row's local series as a chart (the board pack's page for a measure), with its text
+    alternative; empty with fewer than two figures (the page's figures say it all)."""
+    labels = [str(point["period"]) for point in row.series]
+    values = [
+        None if point.get("value") is None else Decimal(str(point["value"])) for point in row.series
+    ]
+    present_labels, present = _series_values(row.series)
+    if len(present) < 2:
+        return SafeString("")
+    return series_chart(
+        labels,
+        [ChartLine(area, values, LOCAL_COLOUR, "circle")],
+        title=f"{row.measure}: {area} by period",
+        description=f"{area}: {describe_series(present_labels, present, row.local_places)}.",
+        unit=row.unit,
+        places=row.local_places,
+        chart_id=f"chart-{row.number}",
+        gaps=[i for i, value in enumerate(values) if value is None],
+    )

@@ -21,6 +21,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
+from commentary.services import commentary_save
+from scorecard.models import Measure
 from submissions import services
 from submissions.models import Channel
 from submissions.validation import RawRow
@@ -44,6 +46,7 @@ class World:
     staged: str
     lead: int
     organisation: int
+    commentary: int
     edition: str = "May-2024"
 
 
@@ -118,6 +121,18 @@ ACCESS: list[Row] = [
     Row("scorecard:edition_changes", READERS, args=edition),
     Row("scorecard:edition_board_pack", READERS, args=edition),
     Row("scorecard:compare", READERS),
+    Row("scorecard:board_pack_pdf", READERS),
+    Row("scorecard:edition_board_pack_pdf", READERS, args=edition),
+    Row("scorecard:target", "in 403 403 200 403 200", args=lambda w: {"number": 1}),
+    # A measure's commentary (the owners' words for the board, approved like figures)
+    Row("commentary:write", "in 200 403 403 403 403", args=lambda w: {"number": 1}),
+    Row("commentary:detail", "in 200 404 200 404 200", args=lambda w: {"pk": w.commentary}),
+    Row(
+        "commentary:submit",
+        "in 302 404 403 404 403",
+        method="post",
+        args=lambda w: {"pk": w.commentary},
+    ),
     # People and organisations (admins, on the service's own pages)
     Row("accounts:people", ADMINS),
     Row("accounts:invite", ADMINS),
@@ -273,12 +288,15 @@ def world(imported, lead) -> World:
     figures = [RawRow(1, {"measure": "7", "period": "Nov 23", "value": "35"})]
     draft, _ = services.submission_create(by=lead, rows=figures, channel=Channel.FORM)
     staged = services.upload_stage(by=lead, filename="figures.csv", rows=figures)
+    measure = Measure.objects.get(number=1)
+    commentary = commentary_save(measure, by=lead, commentary="Networks steady.", actions="")
     return World(
         draft=draft.pk,
         submitted=waiting.pk,
         staged=staged,
         lead=lead.pk,
         organisation=lead.organisation_id,
+        commentary=commentary.pk,
     )
 
 
@@ -331,6 +349,7 @@ READ_ONLY_MODELS = {
     "axes.accessfailurelog",
     "collection.sentreminder",
     "collection.sentdigest",
+    "commentary.commentary",
 }
 #: Models only a superuser manages in the admin (admins use the service's own pages).
 SUPERUSER_ONLY_MODELS = {"accounts.user"}

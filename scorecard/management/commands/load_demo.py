@@ -47,5 +47,10 @@ class Command(BaseCommand):
             f"{summary.users} accounts, {summary.measures_assigned} measures assigned to their "
             f"organisation, {summary.methods_set} measures given their method and polarity, "
             f"{summary.schedules_set} a release schedule"
-            + (f", {summary.synthetic_values} synthetic figures." if history else ".")
+            + (
+                f", {summary.synthetic_values} synthetic figures, {summary.targets} targets, "
+                f"{summary.commentaries} commentaries."
+                if history
+                else "."
+            )
         )

@@ -1,5 +1,6 @@
 """Helpers for the scorecard page tests: a reader of rendered tables."""
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -91,3 +92,20 @@ def measure_rows(content: bytes) -> dict[int, Row]:
 
 def anonymous() -> Client:
     return Client()
+
+
+def cell(row: Row, label: str) -> Cell:
+    """A scorecard row's cell by its column's name (its `data-label`); "Measure" is the row's
+    header."""
+    if label == "Measure":
+        return next(c for c in row.cells if c.tag == "th")
+    return next(c for c in row.cells if (c.attrs.get("data-label") or "").startswith(label))
+
+
+def figure_and_period(row: Row) -> tuple[str, str]:
+    """The local figure (or "Suppressed (small numbers)") and the period beneath it."""
+    html = cell(row, "Southampton value").html
+    figure = re.search(r'class="app-(?:figure|suppressed)">([^<]*)<', html)
+    period = re.search(r'class="app-aside app-period">([^<]*)<', html)
+    assert figure and period, html
+    return figure.group(1), period.group(1)

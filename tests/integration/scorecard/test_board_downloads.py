@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from scorecard.models import Commitment
+from scorecard.models import Commitment, Measure
 from scorecard.periods import parse_period
 from scorecard.services.recomputing import scorecard_recompute
-from tests.factories import MeasureFactory
+from submissions.approval import submission_approve
+from tests.factories import MeasureFactory, Value, submission
 from tests.integration.scorecard.helpers import get
 from tests.reference import COLUMNS, rows_from_file
 
@@ -110,7 +111,58 @@ def test_text_that_looks_like_a_formula_is_neutralised(imported, board):
 
     workbook = load_workbook(io.BytesIO(get(board, "/scorecard/download.xlsx").content))
     sheet = workbook.worksheets[0]
-    cells = [row[3] for row in sheet.iter_rows() if row[2].value == "40"]
+    cells = [row[3] for row in sheet.iter_rows() if row[2].value == 40]  # numbers as numbers
     workbook.close()
     assert [c.value for c in cells] == ["'" + FORMULA]
     assert cells[0].data_type == "s"  # a string, not a formula
+
+
+def test_the_xlsx_is_laid_out_for_people(imported, board, icu_lead, approver):
+    """A bold header over its own columns, frozen, with filters; every row names its priority
+    area; widths; numbers at the measure's places; verdicts filled with colour beside their
+    words. (Measure 4 judged worse here: lower is better, tested with its interval.)"""
+    Measure.objects.filter(number=4).update(polarity="lower_is_better")
+    returned = submission(
+        by=icu_lead,
+        values=[
+            Value(4, "2023/24", "5.3", numerator="1325", denominator="250000"),
+            Value(4, "2023/24", "3.2", area="England"),
+        ],
+    )
+    submission_approve(returned.pk, by=approver)
+    scorecard_recompute()
+    sheet = load_workbook(io.BytesIO(get(board, "/scorecard/download.xlsx").content)).active
+    rows = list(sheet.iter_rows())
+    at = next(i for i, row in enumerate(rows) if row[0].value == "Priority area")
+    header = [c.value for c in rows[at]]
+    assert header[:4] == ["Priority area", "Commitment", "No.", "Measure"]
+    assert header[8:] == [
+        "Southampton value",
+        "England value",
+        "Direction of travel (last 2 time periods)",
+        "Compared to England value",
+        "Better or worse than England",
+        "Recent trend",
+    ]
+    assert all(c.font.bold for c in rows[at])
+    assert sheet.freeze_panes == f"A{at + 2}"
+    assert sheet.auto_filter.ref == f"A{at + 1}:N{sheet.max_row}"
+    assert sheet.column_dimensions["D"].width == 48
+    first, second = rows[at + 1], rows[at + 2]
+    # Each value sits under its own header; no row leaves its priority area blank.
+    assert (first[2].value, first[3].value) == (
+        1,
+        "Number of current active Drugs Networks (Southampton)",
+    )
+    assert first[0].value == second[0].value == "Breaking drug supply chains"
+    assert (first[8].value, first[8].number_format) == (60, "#,##0.0")
+    by_number = {row[2].value: row for row in rows[at + 1 :]}
+    measure_35 = by_number[35]
+    assert (measure_35[9].value, measure_35[9].number_format) == (10987, "#,##0")
+    # Measure 4, 5.3 per 1,000 (Byar 5.02 to 5.59) against England's 3.2: worse, in words
+    # and in red; an untested row has its words and no fill.
+    worse = by_number[4]
+    assert (worse[11].value, worse[12].value) == ("Higher", "Worse")
+    assert worse[11].fill.fgColor.rgb == worse[12].fill.fgColor.rgb == "00F4CDC6"
+    assert by_number[5][12].value == "Not tested"
+    assert by_number[5][12].fill.fill_type is None

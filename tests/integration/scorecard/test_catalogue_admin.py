@@ -20,11 +20,15 @@ CATALOGUE_FIELDS = [
     "code",
     "name",
     "definition",
+    "numerator_definition",
+    "denominator_definition",
+    "caveats",
     "commitment_id",
     "unit",
     "value_kind",
     "period_type",
     "source",
+    "source_url",
     "organisation_id",
     "comparable_with_england",
     "multiplier",
@@ -35,6 +39,7 @@ CATALOGUE_FIELDS = [
     "polarity",
     "decimal_places",
     "status_note",
+    "status_note_until",
     "active",
 ]
 
@@ -86,7 +91,10 @@ def test_the_catalogue_exports_and_imports_back_unchanged(imported, admin_user):
     )
     assert exported.status_code == 200
     content = exported.content.decode("utf-8-sig")
-    assert content.splitlines()[0].startswith("number,code,name,definition,commitment,")
+    assert content.splitlines()[0].startswith(
+        "number,code,name,definition,numerator_definition,denominator_definition,caveats,"
+        "commitment,"
+    )
     assert "Integrated Commissioning Unit" not in content and ",ICU," in content
 
     confirm = client.post(

@@ -1,6 +1,8 @@
 """A measure's page: what the measure is, its chart with England, and every approved value with
 all its versions."""
 
+import csv
+import io
 import re
 from decimal import Decimal
 
@@ -188,3 +190,76 @@ def test_a_correction_shows_every_version_with_who_and_why(
     assert versions[1][9] == f"submission {first.pk}"
     imported_row = next(r for r in rows if len(r) == 11 and r[0] == "2022/23" and r[1] == "England")
     assert imported_row[2] == "3.0" and imported_row[9] == "import May-2024"
+
+
+def test_the_page_explains_the_measure_and_prints_nothing_for_what_is_missing(
+    frozen_today, imported, board
+):
+    """Measure 4 as the reference leaves it (no definition, caveats or link), then as an admin
+    completes it. Its 2022/23 figure is its latest: 2023/24 was due by the end of November 2024
+    (financial years' default release month), so it is stale."""
+    bare = get(board, "/scorecard/measures/4/").content.decode()
+    for absent in ("None", "Not recorded", "Definition", "Numerator", "Caveats"):
+        assert f">{absent}<" not in bare, absent
+    assert "Figures for each financial year are due by the end of November after it ends." in bare
+    assert "Next: the 2023/24 figures, due on 30 November 2024 (overdue)." in bare
+    assert "2023/24 figures 729 days overdue" in bare  # 30 November 2024 to 29 November 2026
+    assert "Integrated Commissioning Unit" in bare and "No target has been set." in bare
+    assert "No commentary has been approved for this measure yet." in bare
+
+    Measure.objects.filter(number=4).update(
+        definition="Drug offences recorded by the police.",
+        numerator_definition="Drug offences recorded in the year.",
+        denominator_definition="Mid-year resident population.",
+        caveats="Proactive policing raises the count.",
+        source_url="https://www.gov.uk/government/statistics/police-recorded-crime",
+    )
+    full = get(board, "/scorecard/measures/4/").content.decode()
+    for label, text in (
+        ("Definition", "Drug offences recorded by the police."),
+        ("Numerator", "Drug offences recorded in the year."),
+        ("Denominator", "Mid-year resident population."),
+        ("Caveats", "Proactive policing raises the count."),
+    ):
+        assert f'<dt class="govuk-summary-list__key">{label}</dt>' in full
+        assert text in full
+    assert (
+        '<a class="govuk-link" href="https://www.gov.uk/government/statistics/police-recorded-'
+        'crime" rel="noopener noreferrer">Home Office' in full
+    )
+
+
+def test_a_measure_without_an_owner_says_who_assigns_one(imported, board):
+    Measure.objects.filter(number=4).update(organisation=None)
+    content = get(board, "/scorecard/measures/4/").content.decode()
+    assert "No partner is responsible for it yet: an admin assigns one in the catalogue." in content
+
+
+def test_a_status_note_past_its_date_is_flagged_but_kept_as_written_elsewhere(
+    frozen_today, imported, board, approver
+):
+    from datetime import date
+
+    from scorecard.services.publishing import edition_publish
+    from tests.integration.scorecard.helpers import cell, measure_rows
+
+    Measure.objects.filter(number=24).update(status_note_until=date(2024, 12, 31))
+    note = "Data currently restricted, available 2024"
+    row = measure_rows(get(board, "/scorecard/").content)[24]
+    assert f"{note} Out of date This note applied until 31 December 2024." in (
+        cell(row, "Measure").text
+    )
+    page = get(board, "/scorecard/measures/24/").content.decode()
+    assert "This note applied until 31 December 2024." in page
+    # Downloads and editions keep the note as it was written, without the flag.
+    csv_text = get(board, "/scorecard/download.csv").content.decode("utf-8-sig")
+    (line,) = [r for r in csv.reader(io.StringIO(csv_text)) if r[2:3] == ["24"]]
+    assert line[7] == note and "Out of date" not in csv_text
+    edition_publish("Jun-2024", by=approver)
+    assert Measure.objects.get(number=24).edition_rows.get(edition__name="Jun-2024").note == note
+    # A note still in date is not flagged.
+    Measure.objects.filter(number=24).update(status_note_until=date(2027, 1, 1))
+    assert (
+        "Out of date"
+        not in cell(measure_rows(get(board, "/scorecard/").content)[24], "Measure").text
+    )

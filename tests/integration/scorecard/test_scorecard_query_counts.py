@@ -1,5 +1,7 @@
 """The scorecard's pages, downloads and API issue the same number of queries at 40 measures as
-at 400 (nothing is loaded per row), and each of them really shows every row at both sizes."""
+at 400 (nothing is loaded per row: targets, commentary and freshness included), and each of
+them really shows every row at both sizes. (The board pack's PDF is its print page, counted
+here, rendered by WeasyPrint, which reads nothing from the database.)"""
 
 import csv
 import io
@@ -14,7 +16,7 @@ from scorecard.models import Measure
 from scorecard.services.publishing import edition_publish
 from submissions.approval import submission_approve
 from tests.conftest import client_for
-from tests.factories import Value, add_bulk_measures, submission
+from tests.factories import Value, add_bulk_measures, board_content, submission
 from tests.integration.scorecard.helpers import body_rows, measure_rows
 from tests.queries import get_counting_queries
 
@@ -32,6 +34,22 @@ class World:
     changed_since: list[int]
     changed_in: list[int]
 
+    @property
+    def bulk(self) -> list[int]:
+        return [n for n in self.live if n >= 1000]
+
+    @property
+    def off_target(self) -> list[int]:
+        """Every third bulk measure aims to fall but rises month on month (10, 11, 12 plus its
+        number mod 7); the others aim at most 12 and miss it when their October figure (12 plus
+        the number mod 7) is above it."""
+        return sorted(
+            m.number
+            for m in Measure.objects.filter(number__in=self.bulk).select_related("row", "target")
+            if getattr(m, "target", None)
+            and (m.target.kind == "decrease" or m.row.local_value > 12)
+        )
+
 
 def _numbers(measures: list[Measure]) -> list[int]:
     return [m.number for m in measures]
@@ -41,9 +59,11 @@ def _all_numbers() -> list[int]:
     return list(Measure.objects.order_by("number").values_list("number", flat=True))
 
 
-def _grow(edition: str, *, count: int, start: int, approver) -> World:
-    """`count` measures more, an edition of everything, then one more measure after it."""
+def _grow(edition: str, *, count: int, start: int, approver, leads) -> World:
+    """`count` measures more, each with a target and approved commentary, an edition of
+    everything, then one more measure after it."""
     added = add_bulk_measures(count, start=start)
+    board_content(added, approver=approver, leads=leads)
     published = _all_numbers()
     edition_publish(edition, by=approver)
     after = add_bulk_measures(1, start=start + 1000)
@@ -78,7 +98,13 @@ PAGES: dict[str, tuple[Callable[[World], list[int]], Callable[[bytes], list[int]
         lambda w: w.changed_since,
         lambda c: [*measure_rows(c)],
     ),
+    "/scorecard/?show=off-target": (lambda w: w.off_target, lambda c: sorted(measure_rows(c))),
+    "/scorecard/?q=bulk+measure": (lambda w: w.bulk, lambda c: sorted(measure_rows(c))),
     "/scorecard/board-pack/": (lambda w: w.live, lambda c: sorted(measure_rows(c))),
+    "/scorecard/editions/{edition}/board-pack/": (
+        lambda w: w.published,
+        lambda c: sorted(measure_rows(c)),
+    ),
     "/scorecard/changes/": (lambda w: w.changed_since, _table_numbers),
     "/scorecard/download.csv": (lambda w: w.live, _csv_numbers),
     "/scorecard/download.xlsx": (lambda w: w.live, _xlsx_numbers),
@@ -106,14 +132,15 @@ def _visit(client, world: World) -> dict[str, int]:
 
 
 def test_every_scorecard_page_download_and_api_costs_the_same_queries_at_40_and_400_measures(
-    imported, board, approver
+    imported, board, approver, lead, icu_lead
 ):
     client = client_for(board)
-    small = _grow("Jun-2024", count=1, start=1000, approver=approver)
+    leads = [lead, icu_lead]
+    small = _grow("Jun-2024", count=1, start=1000, approver=approver, leads=leads)
     assert (len(small.live), small.changed_since, small.changed_in) == (41, [2000], [1000])
     at_40 = _visit(client, small)
 
-    large = _grow("Jul-2024", count=359, start=3000, approver=approver)
+    large = _grow("Jul-2024", count=359, start=3000, approver=approver, leads=leads)
     large.changed_in = [2000, *large.changed_in]  # added after Jun-2024, first in Jul-2024
     assert (len(large.live), large.changed_since) == (401, [4000])
     at_400 = _visit(client, large)
