@@ -37,17 +37,30 @@ def queries(work: Callable[[], object]) -> int:
     return len(context.captured_queries)
 
 
+# Modules that measure issue 14's ratios; each has `run(results: Results)`.
+RATIO_MODULES = ["bench.upload", "bench.recompute", "bench.pages"]
+
+
 def main() -> int:
+    import importlib
+
     from bench import benchmarks
+    from bench.ratios import Results
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
+    results = Results()
     try:
         for benchmark in benchmarks.ALL:
             print(f"\n## {benchmark.__doc__}")
             benchmark(timed, queries)
+        for name in RATIO_MODULES:
+            module = importlib.import_module(name)
+            print(f"\n## {module.__doc__.splitlines()[0]}")
+            module.run(results)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    results.write()
     return 0
 
 
