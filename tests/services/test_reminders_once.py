@@ -68,7 +68,9 @@ def test_two_runs_at_once_send_each_lead_one_reminder(
 
     outcomes = race(lambda _: services.reminders_send(today=today), [1, 2])
 
-    assert sorted(outcomes) == [0, 2], outcomes  # one run sent both leads theirs; the other none
+    # Between them the runs sent two reminders, one to each lead; which run sent which depends on
+    # which reached each lead's record first, so only the total is the rule.
+    assert sum(outcomes) == 2, outcomes
     assert sorted(m.to[0] for m in mail.outbox) == [
         "lead.police.2@example.org",
         "lead.police@example.org",
