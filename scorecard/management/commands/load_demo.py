@@ -44,9 +44,9 @@ class Command(BaseCommand):
             raise CommandError(f"The demo could not be loaded: {exc}") from None
         self.stdout.write(
             f"Demo ready: {summary.measures} measures, {summary.organisations} organisations, "
-            f"{summary.users} accounts, {summary.measures_assigned} measures assigned to their "
-            f"organisation, {summary.methods_set} measures given their method and polarity, "
-            f"{summary.schedules_set} a release schedule"
+            f"{summary.users} accounts. This run gave {summary.measures_assigned} measures to "
+            f"their organisation, {summary.methods_set} their method and polarity and "
+            f"{summary.schedules_set} a release schedule (none when they already had them)"
             + (
                 f", {summary.synthetic_values} synthetic figures, {summary.targets} targets, "
                 f"{summary.commentaries} commentaries."
