@@ -8,12 +8,11 @@ from functools import partial
 from django.db import transaction
 from django.db.models import Q
 
-from accounts.models import User
 from commentary.models import Commentary
 from portal.mail import page_url, send_each
 from portal.permissions import reviewers
 from submissions.models import Status
-from submissions.notifications import quote
+from submissions.notifications import preparer_ids, send_decided
 
 
 def notify_submitted(commentary: Commentary) -> None:
@@ -32,15 +31,11 @@ def _load(commentary_id: int) -> Commentary | None:
     )
 
 
-def _writer_ids(commentary: Commentary) -> set[int]:
-    return {commentary.created_by_id, *commentary.editors.values_list("pk", flat=True)}
-
-
 def _send_submitted(commentary_id: int) -> None:
     commentary = _load(commentary_id)
     if commentary is None or commentary.status != Status.SUBMITTED:
         return
-    approvers = reviewers().exclude(Q(email="") | Q(pk__in=_writer_ids(commentary)))
+    approvers = reviewers().exclude(Q(email="") | Q(pk__in=preparer_ids(commentary)))
     send_each(
         approvers.order_by("pk"),
         subject=(
@@ -56,24 +51,15 @@ def _send_decided(commentary_id: int) -> None:
     commentary = _load(commentary_id)
     if commentary is None or commentary.status not in (Status.APPROVED, Status.SENT_BACK):
         return
-    writers = User.objects.filter(pk__in=_writer_ids(commentary), is_active=True).exclude(email="")
-    approved = commentary.status == Status.APPROVED
     number = commentary.measure.number
-    send_each(
-        writers.order_by("pk"),
+    send_decided(
+        commentary,
         subject=(
             f"Your commentary on measure {number} was approved"
-            if approved
+            if commentary.status == Status.APPROVED
             else f"Your commentary on measure {number} was sent back: changes needed"
         ),
         template="commentary/email/decided",
-        context={
-            "commentary": commentary,
-            "approved": approved,
-            "decider": commentary.decided_by.display_name
-            if commentary.decided_by
-            else "An approver",
-            "quoted": quote(commentary.review_comment),
-            "link": page_url("commentary:detail", commentary.pk),
-        },
+        context={"commentary": commentary},
+        link=page_url("commentary:detail", commentary.pk),
     )

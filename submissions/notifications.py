@@ -15,7 +15,7 @@ from django.db.models import Q
 from accounts.models import User
 from portal.mail import page_url, send_each
 from portal.permissions import reviewers
-from submissions.models import Status, Submission
+from submissions.models import PreparedWork, Status, Submission
 
 
 def notify_submitted(submission: Submission) -> None:
@@ -35,7 +35,7 @@ def _send_submitted(submission_id: int) -> None:
     submission = _load(submission_id)
     if submission is None or submission.status != Status.SUBMITTED:
         return
-    preparers = _preparer_ids(submission)
+    preparers = preparer_ids(submission)
     approvers = reviewers().exclude(Q(email="") | Q(pk__in=preparers))
     values = list(submission.values.select_related("measure", "period"))
     send_each(
@@ -60,24 +60,34 @@ def _send_decided(submission_id: int) -> None:
     submission = _load(submission_id)
     if submission is None or submission.status not in (Status.APPROVED, Status.SENT_BACK):
         return
-    leads = User.objects.filter(pk__in=_preparer_ids(submission), is_active=True).exclude(email="")
-    approved = submission.status == Status.APPROVED
-    send_each(
-        leads.order_by("pk"),
+    send_decided(
+        submission,
         subject=(
             f"Your figures were approved (submission {submission.pk})"
-            if approved
+            if submission.status == Status.APPROVED
             else f"Your figures were sent back: changes needed (submission {submission.pk})"
         ),
         template="submissions/email/decided",
+        context={"submission": submission},
+        link=page_url("submissions:detail", submission.pk),
+    )
+
+
+def send_decided(
+    work: PreparedWork, *, subject: str, template: str, context: dict[str, object], link: str
+) -> None:
+    """Tell the data leads who prepared `work` (a return or a commentary) how it was decided."""
+    leads = User.objects.filter(pk__in=preparer_ids(work), is_active=True).exclude(email="")
+    send_each(
+        leads.order_by("pk"),
+        subject=subject,
+        template=template,
         context={
-            "submission": submission,
-            "approved": approved,
-            "decider": submission.decided_by.display_name
-            if submission.decided_by
-            else "An approver",
-            "quoted": quote(submission.review_comment),
-            "link": page_url("submissions:detail", submission.pk),
+            **context,
+            "approved": work.status == Status.APPROVED,
+            "decider": work.decided_by.display_name if work.decided_by else "An approver",
+            "quoted": quote(work.review_comment),
+            "link": link,
         },
     )
 
@@ -90,8 +100,9 @@ def _load(submission_id: int) -> Submission | None:
     )
 
 
-def _preparer_ids(submission: Submission) -> set[int]:
-    return {submission.created_by_id, *submission.editors.values_list("pk", flat=True)}
+def preparer_ids(work: PreparedWork) -> set[int]:
+    """Who prepared the work: told of its decision, never asked to approve it."""
+    return {work.created_by_id, *work.editors.values_list("pk", flat=True)}
 
 
 def quote(text: str) -> str:
