@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 
 from scorecard.models import Area, AreaKind, Commitment, Measure, PriorityArea
 from scorecard.periods import Period, PeriodType
@@ -36,6 +37,7 @@ LATEST = {
 }
 
 ORIGIN = "bench"
+SOURCE = "Bench"
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,21 @@ def areas(count: int) -> list[Area]:
     return [local, england, *others]
 
 
-def generate(
-    *, areas_count: int, measures: int, periods: int, first_number: int = 1, seed: int = 14
-) -> Generated:
+def bench_measures(count: int, *, periods: int) -> list[Measure]:
+    """`count` of the measures an earlier benchmark of this run generated, or new ones (with
+    local and England figures), in number order."""
+    made = list(Measure.objects.filter(source=SOURCE).order_by("number")[:count])
+    if len(made) < count:
+        made += generate(areas_count=2, measures=count - len(made), periods=periods).measures
+    return made
+
+
+def generate(*, areas_count: int, measures: int, periods: int, seed: int = 14) -> Generated:
     """`measures` active measures, each with `periods` figures in each of `areas_count` areas,
-    recorded as approved figures (scorecard.services.recording) but not yet computed."""
+    recorded as approved figures (scorecard.services.recording) but not yet computed; numbered
+    after the catalogue's last."""
     rng = random.Random(seed)
+    first_number = (Measure.objects.aggregate(last=Max("number"))["last"] or 0) + 1
     where = areas(areas_count)
     priority, _ = PriorityArea.objects.get_or_create(name="Bench priority area")
     commitments = [
@@ -93,7 +104,7 @@ def generate(
             value_kind=kind,
             multiplier=multiplier,
             period_type=period_type.value,
-            source="Bench",
+            source=SOURCE,
             polarity=("lower_is_better", "higher_is_better", "no_judgement")[i % 3],
             decimal_places=0 if multiplier is None else 1,
         )

@@ -1,15 +1,18 @@
 """The scorecard's JSON API: the catalogue, the live scorecard and published editions."""
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api import Can
 from scorecard import selectors
+from scorecard.caching import live_cached
 from scorecard.models import CATALOGUE_FIELDS, Edition, Measure
 
 
@@ -62,8 +65,12 @@ class LiveScorecard(APIView):
     permission_classes = SCORECARD_READERS
 
     @extend_schema(responses={200: SCORECARD_SCHEMA})
-    def get(self, request: Request) -> Response:
-        return Response(selectors.live_scorecard().as_json())
+    def get(self, request: Request) -> HttpResponse:
+        """The live scorecard as JSON, rendered once per version of it (scorecard.caching)."""
+        payload = live_cached(
+            "api", "", lambda: JSONRenderer().render(selectors.live_scorecard().as_json())
+        )
+        return HttpResponse(payload, content_type="application/json")
 
 
 class EditionList(generics.ListAPIView[Edition]):

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -20,6 +21,7 @@ from commentary import selectors as commentary_selectors
 from portal.errors import FieldError
 from portal.permissions import can, requires
 from scorecard import layout, measure_selectors, selectors, summary
+from scorecard.caching import live_cached
 from scorecard.charts import (
     ENGLAND_COLOUR,
     LOCAL_COLOUR,
@@ -73,7 +75,32 @@ def _download(document: layout.ScorecardDocument, fmt: str, name: str) -> HttpRe
 @requires("view_scorecard")
 def live(request: HttpRequest) -> HttpResponse:
     """The live scorecard: the summary of what needs the board's attention (each count a link
-    to the rows it counts), the filters, and the table or the compact view."""
+    to the rows it counts), the filters, and the table or the compact view.
+
+    What every reader sees alike is rendered once per version of the scorecard and address
+    (scorecard.caching); the freshness panel, which reads the returns tracker, is not.
+    """
+    page = live_cached("page", request.get_full_path(), lambda: _live_parts(request))
+    return render(request, "scorecard/live.html", {"page": page})
+
+
+#: The parts of the live page rendered once for every reader, around the freshness panel.
+LIVE_PARTS = ("intro", "about", "rows")
+
+
+def _live_parts(request: HttpRequest) -> dict[str, Any]:
+    """The live page's parts as HTML, and whether its filters were refused."""
+    context = _live_context(request)
+    return {
+        "errors": bool(context["filter"].form.errors),
+        **{
+            part: render_to_string(f"scorecard/includes/live_{part}.html", context, request)
+            for part in LIVE_PARTS
+        },
+    }
+
+
+def _live_context(request: HttpRequest) -> dict[str, Any]:
     latest = selectors.latest_edition()
     filterset = ScorecardFilter(
         request.GET or None,
@@ -97,10 +124,7 @@ def live(request: HttpRequest) -> HttpResponse:
         caption="Measures by priority area and commitment",
     )
     counts = summary.summary(board.rows, changed_since=latest.name if latest else None)
-    return render(
-        request,
-        "scorecard/live.html",
-        {
+    return {
             "board": board,
             "table": table,
             "filter": filterset,
@@ -115,8 +139,7 @@ def live(request: HttpRequest) -> HttpResponse:
             "not_compared": [r for r in rows if r.document.compared == Comparison.NOT_COMPARABLE],
             "table_url": _with_view(request, None),
             "compact_url": _with_view(request, COMPACT),
-        },
-    )
+        }
 
 
 def _summary_link(request: HttpRequest, flag: summary.Flag) -> str:

@@ -26,6 +26,7 @@ from scorecard.models import (
     ScorecardRow,
 )
 from scorecard.periods import Period, PeriodType, parse_period
+from scorecard.services.versioning import scorecard_changed
 from scorecard.trends import recent_trend
 
 _M = TypeVar("_M", bound=Model)
@@ -84,6 +85,8 @@ def scorecard_recompute(measure_ids: Iterable[int] | None = None) -> int:
             unique_fields=["measure"],
             update_fields=[*ROW_FIELDS, "computed_at"],
         )
+        if to_write:
+            scorecard_changed()
     return len(to_write)
 
 
