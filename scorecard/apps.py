@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 #: Models whose rows the live scorecard shows beside its computed rows; saving or deleting one
 #: changes the live version (scorecard.services.versioning).
@@ -22,9 +22,10 @@ class ScorecardConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
-        from scorecard.services.versioning import changed_on_save
+        from scorecard.services.versioning import changed_on_migrate, changed_on_save
 
         for label in SHOWN_MODELS:
             model = apps.get_model(label)
             post_save.connect(changed_on_save, sender=model, dispatch_uid=f"live-{label}-save")
             post_delete.connect(changed_on_save, sender=model, dispatch_uid=f"live-{label}-del")
+        post_migrate.connect(changed_on_migrate, sender=self, dispatch_uid="live-migrate")

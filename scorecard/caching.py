@@ -5,11 +5,17 @@ Everything the live scorecard shows changes the version when it changes
 gets a new key. The key also carries today's date (freshness and targets are judged on it) and
 the request's own key (its filters). Only what every reader of the scorecard may see is cached:
 rows computed from approved figures, never anything of one user's.
+
+A key names one rendering for good, so besides the shared cache (Redis when configured) each
+process keeps the few it served last: at national scale a rendering is megabytes, and reading it
+from Redis and unpickling it would cost more than the rest of the request.
 """
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
-from typing import TypeVar
+from threading import Lock
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -20,11 +26,23 @@ T = TypeVar("T")
 
 #: A rendering is kept for a day at most: its key's date moves on at midnight anyway.
 KEPT_FOR = 24 * 60 * 60
+#: Renderings each process keeps: the page, its common filters and the API.
+KEPT_IN_PROCESS = 8
+
+_kept: OrderedDict[str, Any] = OrderedDict()
+_kept_lock = Lock()
+
+
+def forget_kept() -> None:
+    """Drop what this process keeps (tests: each starts from its own database, whose version
+    may be the one an earlier test's database had)."""
+    with _kept_lock:
+        _kept.clear()
 
 
 def live_cached(what: str, key: str, render: Callable[[], T]) -> T:
-    """`render()`'s result for this version of the live scorecard, today and `key`: from the
-    cache, or rendered and cached. One query (the version) and one cache read when cached.
+    """`render()`'s result for this version of the live scorecard, today and `key`: kept, or
+    rendered and kept. One query (the version) when kept.
 
     The version is read before anything is rendered: a change committed meanwhile makes a new
     version, so a rendering of newer data under the older key is never served after it. A
@@ -35,8 +53,16 @@ def live_cached(what: str, key: str, render: Callable[[], T]) -> T:
         return render()
     parts = f"{version}|{timezone.localdate().isoformat()}|{key}"
     name = f"live-scorecard:{what}:{hashlib.sha256(parts.encode()).hexdigest()}"
+    with _kept_lock:
+        if name in _kept:
+            _kept.move_to_end(name)
+            return _kept[name]
     found = cache.get(name)
     if found is None:
         found = render()
         cache.set(name, found, KEPT_FOR)
-    return found  # type: ignore[no-any-return]
+    with _kept_lock:
+        _kept[name] = found
+        while len(_kept) > KEPT_IN_PROCESS:
+            _kept.popitem(last=False)
+    return found

@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Role
 from portal.permissions import needs_two_factor
+from scorecard.caching import forget_kept
 from scorecard.demo import DEMO_SCORECARD
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -32,6 +34,14 @@ FROZEN_NOW = datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 def fast_password_hashing(settings):
     """Personas are created in almost every test; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def forget_rendered_scorecards():
+    """Every test's database starts at the live version its migration made, whatever its data:
+    renderings cached under it by an earlier test (scorecard.caching) must not be served."""
+    cache.clear()
+    forget_kept()
 
 
 @pytest.fixture(autouse=True)

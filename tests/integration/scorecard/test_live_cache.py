@@ -111,7 +111,7 @@ def test_the_cached_page_carries_each_readers_own_header(imported, board, approv
     tracker = f'href="{reverse("collection:tracker")}"'
 
     def signed_in(user) -> str:
-        return f'Signed in as </span>{user.get_full_name() or user.get_username()}</p>'
+        return f"Signed in as </span>{user.get_full_name() or user.get_username()}</p>"
 
     assert signed_in(board) in board_page and tracker not in board_page
     assert signed_in(approver) in approver_page and signed_in(board) not in approver_page
