@@ -40,9 +40,12 @@ def forget_kept() -> None:
         _kept.clear()
 
 
-def live_cached(what: str, key: str, render: Callable[[], T]) -> T:
+def live_cached(what: str, key: str, render: Callable[[], T], *, shared: bool = True) -> T:
     """`render()`'s result for this version of the live scorecard, today and `key`: kept, or
     rendered and kept. One query (the version) when kept.
+
+    `shared=False` keeps it in this process only: for keys a reader chooses freely (a search),
+    whose renderings must not be able to fill the shared cache, a few megabytes each.
 
     The version is read before anything is rendered: a change committed meanwhile makes a new
     version, so a rendering of newer data under the older key is never served after it. A
@@ -57,10 +60,11 @@ def live_cached(what: str, key: str, render: Callable[[], T]) -> T:
         if name in _kept:
             _kept.move_to_end(name)
             return _kept[name]
-    found = cache.get(name)
+    found = cache.get(name) if shared else None
     if found is None:
         found = render()
-        cache.set(name, found, KEPT_FOR)
+        if shared:
+            cache.set(name, found, KEPT_FOR)
     with _kept_lock:
         _kept[name] = found
         while len(_kept) > KEPT_IN_PROCESS:

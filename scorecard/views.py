@@ -82,7 +82,12 @@ def live(request: HttpRequest) -> HttpResponse:
     What every reader sees alike is rendered once per version of the scorecard and address
     (scorecard.caching); the freshness panel, which reads the returns tracker, is not.
     """
-    page = live_cached("page", request.get_full_path(), lambda: _live_parts(request))
+    page = live_cached(
+        "page",
+        request.get_full_path(),
+        lambda: _live_parts(request),
+        shared=not request.GET,  # filters: any text a reader types, so each process's own
+    )
     markers = {part: _marker(part) for part in LIVE_PARTS}
     response = render(request, "scorecard/live.html", {"errors": page["errors"], "page": markers})
     response.content = _spliced(response.content, page)

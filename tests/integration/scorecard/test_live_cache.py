@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from commentary.services import commentary_approve, commentary_save
+from scorecard import caching
 from scorecard.models import Measure
 from scorecard.services.publishing import edition_publish
 from scorecard.services.targets import target_set
@@ -128,3 +129,34 @@ def test_a_cached_page_costs_a_version_query_beyond_its_own_parts(imported, boar
     # Session and user, the version, and the freshness panel's returns tracker (three).
     assert cached <= 6
     assert cached_api <= 3  # session, user, version
+
+
+class _Recording:
+    """The shared cache, noting the names set in it."""
+
+    def __init__(self, real) -> None:
+        self.real, self.set_names = real, []
+
+    def get(self, name):
+        return self.real.get(name)
+
+    def set(self, name, value, timeout):
+        self.set_names.append(name)
+        self.real.set(name, value, timeout)
+
+
+def test_a_filtered_page_is_kept_by_the_process_not_in_the_shared_cache(
+    imported, board, monkeypatch
+):
+    """A search is any text a reader types: its renderings (megabytes at national scale) must
+    not be able to fill the shared cache."""
+    shared = _Recording(caching.cache)
+    monkeypatch.setattr(caching, "cache", shared)
+    client = client_for(board)
+
+    client.get("/scorecard/?q=drug")
+    client.get("/scorecard/?source=Police")
+    assert shared.set_names == []
+    client.get("/scorecard/")
+    client.get("/api/v1/scorecard/")
+    assert len(shared.set_names) == 2
