@@ -9,6 +9,7 @@ client threads for a few seconds per address (PostgreSQL only: SQLite's test dat
 memory, out of the server's reach).
 """
 
+import gc
 import http.client
 import os
 import statistics
@@ -47,12 +48,10 @@ def run(results: Results) -> None:
     client = Client()
     client.force_login(board)
 
-    minimal_at_40 = None
     for count in (40, 1_000):
         _show_only(measures[:count])
-        minimal = _median(client, MINIMAL)
-        minimal_at_40 = minimal_at_40 or minimal
-        page, api = _median(client, PAGE, count), _median(client, API, count)
+        gc.collect()  # the figures just generated and computed are garbage: not the pages'
+        minimal, page, api = _medians(client, [MINIMAL, PAGE, API], count)
         suffix = "" if count == 1_000 else f"_{count}"
         results.record(f"scorecard_page{suffix}_vs_minimal", page, minimal)
         results.record(f"scorecard_api{suffix}_vs_minimal", api, minimal)
@@ -93,24 +92,27 @@ def _show_only(measures: list[Measure]) -> None:
     scorecard_recompute(ids)
 
 
-def _median(client: Client, path: str, measures: int | None = None) -> float:
-    """Median seconds of REPEAT requests, once the first has filled the cache."""
-    start = time.perf_counter()
-    response = client.get(path, secure=True)
-    cold = time.perf_counter() - start
-    assert response.status_code == 200, (path, response.status_code)
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        response = client.get(path, secure=True)
-        times.append(time.perf_counter() - start)
-    median = statistics.median(times)
-    what = path if measures is None else f"{path} at {measures:,} measures"
-    print(
-        f"{what}: {median * 1000:.1f} ms ({len(response.content) / 1000:,.0f} kB); "
-        f"first request {cold * 1000:.0f} ms"
-    )
-    return median
+def _medians(client: Client, paths: list[str], measures: int) -> list[float]:
+    """Median seconds of REPEAT requests of each path, once the first has filled the cache;
+    the paths take turns, so that whatever else the machine does weighs on each alike."""
+    times: dict[str, list[float]] = {path: [] for path in paths}
+    sizes = {}
+    for _ in range(REPEAT + 1):
+        for path in paths:
+            start = time.perf_counter()
+            response = client.get(path, secure=True)
+            times[path].append(time.perf_counter() - start)
+            assert response.status_code == 200, (path, response.status_code)
+            sizes[path] = len(response.content)
+    medians = []
+    for path in paths:
+        cold, *warm = times[path]
+        medians.append(statistics.median(warm))
+        print(
+            f"{path} at {measures:,} measures: {medians[-1] * 1000:.1f} ms "
+            f"({sizes[path] / 1000:,.0f} kB); first request {cold * 1000:.0f} ms"
+        )
+    return medians
 
 
 class _gunicorn:

@@ -128,6 +128,7 @@ def _spliced(page: bytes, parts: dict[str, Any]) -> bytes:
 
 
 def _live_context(request: HttpRequest) -> dict[str, Any]:
+    """What the live page's parts show, narrowed by the request's filters."""
     latest = selectors.latest_edition()
     filterset = ScorecardFilter(
         request.GET or None,
