@@ -26,6 +26,8 @@ T = TypeVar("T")
 
 #: A rendering is kept for a day at most: its key's date moves on at midnight anyway.
 KEPT_FOR = 24 * 60 * 60
+#: What the cache's names begin with.
+NAMESPACE = "live-scorecard"
 #: Renderings each process keeps: the page, its common filters and the API.
 KEPT_IN_PROCESS = 8
 
@@ -55,7 +57,7 @@ def live_cached(what: str, key: str, render: Callable[[], T], *, shared: bool = 
     if not version:
         return render()
     parts = f"{version}|{timezone.localdate().isoformat()}|{key}"
-    name = f"live-scorecard:{what}:{hashlib.sha256(parts.encode()).hexdigest()}"
+    name = f"{NAMESPACE}:{what}:{hashlib.sha256(parts.encode()).hexdigest()}"
     with _kept_lock:
         if name in _kept:
             _kept.move_to_end(name)

@@ -3,6 +3,7 @@ approver, a board member, an admin who is not a superuser, a superuser, anonymou
 reference scorecard, which the repository carries as its demo data (scorecard/demo/)."""
 
 import io
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -10,13 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Role
 from portal.permissions import needs_two_factor
-from scorecard.caching import forget_kept
+from scorecard import caching
 from scorecard.demo import DEMO_SCORECARD
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -37,11 +37,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def forget_rendered_scorecards():
+def forget_rendered_scorecards(monkeypatch):
     """Every test's database starts at the live version its migration made, whatever its data:
-    renderings cached under it by an earlier test (scorecard.caching) must not be served."""
-    cache.clear()
-    forget_kept()
+    renderings cached under it by an earlier test (scorecard.caching) must not be served. Each
+    test names its own (the cache is not cleared: with Redis, its database is the broker's too)."""
+    monkeypatch.setattr(caching, "NAMESPACE", f"live-scorecard-{uuid.uuid4().hex}")
+    caching.forget_kept()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 (scorecard.caching): whatever changes what they show makes a new version, so a reader never gets
 an earlier rendering after the change, and what is cached is only what every reader may see."""
 
+import gzip
 import json
 
 import pytest
@@ -160,3 +161,16 @@ def test_a_filtered_page_is_kept_by_the_process_not_in_the_shared_cache(
     client.get("/scorecard/")
     client.get("/api/v1/scorecard/")
     assert len(shared.set_names) == 2
+
+
+def test_the_api_sends_the_scorecard_compressed_to_clients_that_accept_it(imported, board):
+    client = client_for(board)
+    plain = client.get("/api/v1/scorecard/")
+    compressed = client.get("/api/v1/scorecard/", headers={"Accept-Encoding": "gzip, deflate"})
+
+    assert "Content-Encoding" not in plain.headers
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 4
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    assert json.loads(plain.content)["rows"][0]["number"] == 1
