@@ -19,6 +19,7 @@ from commentary.models import MAX_CHARS, Commentary
 from portal.errors import FieldError, Missing, NotAllowed, WrongState
 from portal.permissions import can
 from scorecard.models import Measure, ScorecardRow
+from scorecard.services.versioning import scorecard_changed
 from submissions.approval import CommentRequired, TransitionError
 from submissions.models import EDITABLE_STATUSES, OPEN_STATUSES, Status
 
@@ -231,4 +232,6 @@ def _claim(commentary: Commentary, status: Status, *, by: Any, comment: str = ""
         raise TransitionError(
             f"This commentary has already been {commentary.get_status_display().lower()} by {who}."
         )
+    if status == Status.APPROVED:
+        scorecard_changed()  # the scorecard shows each measure's latest approved commentary
     commentary.refresh_from_db()

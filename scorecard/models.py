@@ -4,6 +4,8 @@ periods, approved data points with their history, computed live rows and frozen 
 One module (some 500 lines) because these models refer to one another, and a measure's method
 fields carry the help text admins read."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -668,3 +670,16 @@ class EditionRow(RowVerdicts):
 
     def __str__(self) -> str:
         return f"{self.edition_id} row {self.number}"
+
+
+class LiveVersion(models.Model):
+    """One row whose token changes whenever anything the live scorecard shows may have changed
+    (scorecard.services.versioning): pages and the API cache what they render under it."""
+
+    #: The one row's key.
+    ROW = 1
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self) -> str:
+        return f"Live scorecard version {self.token}"

@@ -28,11 +28,19 @@ from scorecard.models import (
     AreaKind,
     Edition,
     EditionRow,
+    LiveVersion,
     Measure,
     ScorecardRow,
     Target,
 )
 from scorecard.targets import Rag, TargetStatus, assess
+
+
+def live_version() -> str:
+    """The live scorecard's version (scorecard.services.versioning); empty until the first
+    change. One query."""
+    token = LiveVersion.objects.filter(pk=LiveVersion.ROW).values_list("token", flat=True).first()
+    return "" if token is None else str(token)
 
 
 def latest_edition() -> Edition | None:

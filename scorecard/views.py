@@ -10,9 +10,12 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +23,7 @@ from commentary import selectors as commentary_selectors
 from portal.errors import FieldError
 from portal.permissions import can, requires
 from scorecard import layout, measure_selectors, selectors, summary
+from scorecard.caching import live_cached
 from scorecard.charts import (
     ENGLAND_COLOUR,
     LOCAL_COLOUR,
@@ -73,7 +77,58 @@ def _download(document: layout.ScorecardDocument, fmt: str, name: str) -> HttpRe
 @requires("view_scorecard")
 def live(request: HttpRequest) -> HttpResponse:
     """The live scorecard: the summary of what needs the board's attention (each count a link
-    to the rows it counts), the filters, and the table or the compact view."""
+    to the rows it counts), the filters, and the table or the compact view.
+
+    What every reader sees alike is rendered once per version of the scorecard and address
+    (scorecard.caching); the freshness panel, which reads the returns tracker, is not.
+    """
+    page = live_cached(
+        "page",
+        request.get_full_path(),
+        lambda: _live_parts(request),
+        shared=not request.GET,  # filters: any text a reader types, so each process's own
+    )
+    markers = {part: _marker(part) for part in LIVE_PARTS}
+    response = render(request, "scorecard/live.html", {"errors": page["errors"], "page": markers})
+    response.content = _spliced(response.content, page)
+    return response
+
+
+#: The parts of the live page rendered once for every reader, around the freshness panel.
+LIVE_PARTS = ("intro", "about", "rows")
+
+
+def _live_parts(request: HttpRequest) -> dict[str, Any]:
+    """The live page's parts as encoded HTML, and whether its filters were refused."""
+    context = _live_context(request)
+    return {
+        "errors": bool(context["filter"].form.errors),
+        **{
+            part: render_to_string(
+                f"scorecard/includes/live_{part}.html", context, request
+            ).encode()
+            for part in LIVE_PARTS
+        },
+    }
+
+
+def _marker(part: str) -> SafeString:
+    """Where the page's part goes, in the page rendered around it."""
+    return format_html("<!--live-scorecard:{}-->", part)
+
+
+def _spliced(page: bytes, parts: dict[str, Any]) -> bytes:
+    """The page with each part in place of its marker. At national scale the parts are
+    megabytes: joined as bytes, they are neither decoded nor encoded again per request."""
+    pieces = []
+    for part in LIVE_PARTS:
+        before, page = page.split(_marker(part).encode(), 1)
+        pieces += [before, parts[part]]
+    return b"".join([*pieces, page])
+
+
+def _live_context(request: HttpRequest) -> dict[str, Any]:
+    """What the live page's parts show, narrowed by the request's filters."""
     latest = selectors.latest_edition()
     filterset = ScorecardFilter(
         request.GET or None,
@@ -97,26 +152,22 @@ def live(request: HttpRequest) -> HttpResponse:
         caption="Measures by priority area and commitment",
     )
     counts = summary.summary(board.rows, changed_since=latest.name if latest else None)
-    return render(
-        request,
-        "scorecard/live.html",
-        {
-            "board": board,
-            "table": table,
-            "filter": filterset,
-            "shown": len(rows),
-            "total": len(board.rows),
-            "changed": sum(1 for r in rows if r.changed),
-            "summary": [(count, _summary_link(request, count.flag)) for count in counts],
-            "updating": len(selectors.stale_measure_ids()),
-            "compact": compact,
-            # The compact view shows the rows compared with England; it names the others.
-            "compared_rows": [r for r in rows if r.document.compared != Comparison.NOT_COMPARABLE],
-            "not_compared": [r for r in rows if r.document.compared == Comparison.NOT_COMPARABLE],
-            "table_url": _with_view(request, None),
-            "compact_url": _with_view(request, COMPACT),
-        },
-    )
+    return {
+        "board": board,
+        "table": table,
+        "filter": filterset,
+        "shown": len(rows),
+        "total": len(board.rows),
+        "changed": sum(1 for r in rows if r.changed),
+        "summary": [(count, _summary_link(request, count.flag)) for count in counts],
+        "updating": len(selectors.stale_measure_ids()),
+        "compact": compact,
+        # The compact view shows the rows compared with England; it names the others.
+        "compared_rows": [r for r in rows if r.document.compared != Comparison.NOT_COMPARABLE],
+        "not_compared": [r for r in rows if r.document.compared == Comparison.NOT_COMPARABLE],
+        "table_url": _with_view(request, None),
+        "compact_url": _with_view(request, COMPACT),
+    }
 
 
 def _summary_link(request: HttpRequest, flag: summary.Flag) -> str:

@@ -3,6 +3,7 @@ approver, a board member, an admin who is not a superuser, a superuser, anonymou
 reference scorecard, which the repository carries as its demo data (scorecard/demo/)."""
 
 import io
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from django.test import Client
 
 from accounts.models import Role
 from portal.permissions import needs_two_factor
+from scorecard import caching
 from scorecard.demo import DEMO_SCORECARD
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -32,6 +34,15 @@ FROZEN_NOW = datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 def fast_password_hashing(settings):
     """Personas are created in almost every test; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def forget_rendered_scorecards(monkeypatch):
+    """Every test's database starts at the live version its migration made, whatever its data:
+    renderings cached under it by an earlier test (scorecard.caching) must not be served. Each
+    test names its own (the cache is not cleared: with Redis, its database is the broker's too)."""
+    monkeypatch.setattr(caching, "NAMESPACE", f"live-scorecard-{uuid.uuid4().hex}")
+    caching.forget_kept()
 
 
 @pytest.fixture(autouse=True)

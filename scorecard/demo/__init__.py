@@ -22,6 +22,7 @@ from scorecard.methods import guess_method
 from scorecard.models import Measure
 from scorecard.services.importing import measures_assign_by_source, scorecard_import
 from scorecard.services.recomputing import scorecard_recompute
+from scorecard.services.versioning import scorecard_changed
 
 DEMO_DIR = Path(__file__).resolve().parent
 #: The published May-2024 edition, exactly as it came out.
@@ -164,6 +165,8 @@ def demo_release_schedules(today: date) -> int:
     Measure.objects.bulk_update(
         measures, ["release_lag_days", "release_month", "awaiting_release_until"]
     )
+    if measures:
+        scorecard_changed()  # release schedules decide how overdue the scorecard says rows are
     return len(measures)
 
 

@@ -31,6 +31,7 @@ from scorecard.services import ScorecardError
 from scorecard.services.publishing import edition_named, edition_row
 from scorecard.services.recomputing import scorecard_recompute
 from scorecard.services.recording import ValueEntry, record_values
+from scorecard.services.versioning import scorecard_changed
 
 
 @dataclass
@@ -73,6 +74,8 @@ def measures_assign_by_source() -> int:
             measure.organisation = owner
             assigned.append(measure)
     Measure.objects.bulk_update(assigned, ["organisation"])
+    if assigned:
+        scorecard_changed()
     return len(assigned)
 
 
@@ -254,6 +257,7 @@ def _edition_from_document(
     for row in rows:
         row.edition = edition
     EditionRow.objects.bulk_create(rows)
+    scorecard_changed()
     return edition, True
 
 

@@ -14,6 +14,7 @@ from scorecard.layout import DocumentRow
 from scorecard.models import VERDICT_FIELDS, Edition, EditionRow, Measure
 from scorecard.periods import edition_name, month_of_name
 from scorecard.services import ScorecardError
+from scorecard.services.versioning import scorecard_changed
 
 
 def edition_named(text: str) -> tuple[str, date]:
@@ -64,6 +65,7 @@ def edition_publish(name: str, *, by: Any) -> Edition:
         row.edition = edition
         _freeze_board_content(row, read)
     EditionRow.objects.bulk_create(rows)
+    scorecard_changed()
     changed = (
         selectors.changes_between(selectors.edition_scorecard(previous), document)
         if previous

@@ -12,6 +12,7 @@ from django.utils import timezone
 from scorecard.figures import is_correction
 from scorecard.models import Area, DataPoint, Measure, ReportingPeriod
 from scorecard.periods import Period
+from scorecard.services.versioning import scorecard_changed
 
 #: Rows per INSERT; SQLite lowers it further to its own limit on query parameters.
 BATCH_SIZE = 1000
@@ -138,6 +139,8 @@ def record_values(
     if replaced:
         DataPoint.objects.filter(pk__in=replaced).update(is_current=False)
     DataPoint.objects.bulk_create(new_points, batch_size=BATCH_SIZE)
+    if new_points:
+        scorecard_changed()  # the scorecard says which measures are being updated
     return results
 
 

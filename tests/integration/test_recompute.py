@@ -3,12 +3,21 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from scorecard.models import ScorecardRow
 from scorecard.selectors import stale_measure_ids
 from scorecard.services.recomputing import scorecard_recompute
 from scorecard.services.recording import record_value
-from tests.factories import MeasureFactory, england, local_area, reporting_period, value_history
+from tests.factories import (
+    MeasureFactory,
+    england,
+    local_area,
+    record_history,
+    reporting_period,
+    value_history,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +131,34 @@ def test_every_reference_row_is_reproduced_by_the_rules(imported, reference_path
         assert row.compared == expected["compared"], expected["number"]
         assert row.direction == expected["direction"], expected["number"]
         assert row.local_value == expected["local_value"], expected["number"]
+
+
+def _recompute_queries(measures: list) -> tuple[list[str], list[str]]:
+    """The statements a recompute of `measures` (rows deleted first) issues: (reads, writes)."""
+    ScorecardRow.objects.all().delete()
+    with CaptureQueriesContext(connection) as context:
+        assert scorecard_recompute([m.pk for m in measures]) == len(measures)
+    statements = [q["sql"] for q in context.captured_queries]
+    writes = [s for s in statements if s.startswith('INSERT INTO "scorecard_scorecardrow"')]
+    return [s for s in statements if s not in writes], writes
+
+
+def test_a_recompute_costs_the_same_queries_for_40_or_400_measures():
+    """Figures are read in one query however many measures there are, and rows written in one
+    upsert (on PostgreSQL; SQLite splits it by its limit on parameters)."""
+    local, national = local_area(), england()
+    months = [reporting_period(m) for m in ("Aug 23", "Sept 23", "Oct 23")]
+    measures = [MeasureFactory() for _ in range(400)]
+    record_history(
+        (measure, area, period, str(10 + i))
+        for measure in measures
+        for area in (local, national)
+        for i, period in enumerate(months)
+    )
+
+    small_reads, small_writes = _recompute_queries(measures[:40])
+    large_reads, large_writes = _recompute_queries(measures)
+
+    assert len(large_reads) == len(small_reads) <= 14
+    if connection.vendor == "postgresql":
+        assert len(large_writes) == len(small_writes) == 1

@@ -146,8 +146,36 @@ def test_every_scorecard_page_download_and_api_costs_the_same_queries_at_40_and_
     at_400 = _visit(client, large)
 
     assert at_400 == at_40
-    # The live page's freshness panel reads the returns tracker in three more (collection).
-    assert max(at_40.values()) <= 15
+    # The live page's freshness panel reads the returns tracker in three more (collection),
+    # and the live page and API read the live version (scorecard.caching) in one more.
+    assert max(at_40.values()) <= 16
+
+
+def test_the_cached_live_page_and_api_cost_the_same_few_queries_at_40_and_1000_measures(
+    imported, board
+):
+    """Once rendered, the live page costs the session, the user, the live version and the
+    freshness panel's three; the API the session, the user and the version. Each still lists
+    every measure."""
+
+    def visit() -> dict[str, int]:
+        counts = {}
+        for url, numbers in (
+            ("/scorecard/", lambda c: sorted(measure_rows(c))),
+            ("/api/v1/scorecard/", lambda c: _json_numbers(c, "rows")),
+        ):
+            client.get(url)  # rendered and cached
+            counts[url], response = get_counting_queries(client, url)
+            assert numbers(response.content) == _all_numbers(), url
+        return counts
+
+    client = client_for(board)
+    at_40 = visit()
+    add_bulk_measures(1000 - len(_all_numbers()), start=1000)
+    assert len(_all_numbers()) == 1000
+    at_1000 = visit()
+
+    assert at_1000 == at_40 == {"/scorecard/": 6, "/api/v1/scorecard/": 3}
 
 
 def test_the_measure_page_costs_the_same_queries_with_2_or_24_years_of_versions(
