@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_event
+from portal.bulk import bulk_insert
 from portal.errors import DomainError, NotAllowed, Problem, WrongState
 from portal.permissions import can
 from scorecard.figures import FIGURE_FIELDS, decimal_text
@@ -81,25 +82,27 @@ def _warning_list(clean: CleanValue) -> list[dict[str, str]]:
 
 
 def _store_values(submission: Submission, values: Sequence[CleanValue]) -> None:
+    """Insert a return's values: by COPY on PostgreSQL (a 100,000-row file in seconds), by
+    bulk_create elsewhere; the database's constraints hold either way."""
     periods = reporting_periods(v.period for v in values)
-    SubmittedValue.objects.bulk_create(
-        [
-            SubmittedValue(
-                submission=submission,
-                row=v.row,
-                measure=v.measure,
-                area=v.area,
-                period=periods[v.period],
-                value=v.value,
-                numerator=v.numerator,
-                denominator=v.denominator,
-                variance=v.variance,
-                note=v.note,
-                warnings=_warning_list(v),
-            )
+    bulk_insert(
+        SubmittedValue,
+        (
+            {
+                "submission_id": submission.pk,
+                "row": v.row,
+                "measure_id": v.measure.pk,
+                "area_id": v.area.pk,
+                "period_id": periods[v.period].pk,
+                "value": v.value,
+                "numerator": v.numerator,
+                "denominator": v.denominator,
+                "variance": v.variance,
+                "note": v.note,
+                "warnings": _warning_list(v),
+            }
             for v in values
-        ],
-        batch_size=BATCH_SIZE,
+        ),
     )
 
 

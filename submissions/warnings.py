@@ -17,6 +17,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from scorecard.figures import uk_number
@@ -57,8 +58,10 @@ class FigureWarning:
         return {"field": "value", "kind": self.kind, "message": self.lead, "review": self.reviewer}
 
 
+@lru_cache(maxsize=4096)
 def history_start(period: Period) -> Period:
-    """The first period of the window of history a figure for `period` is judged against."""
+    """The first period of the window of history a figure for `period` is judged against.
+    Cached: a large file asks it of the same few hundred periods again and again."""
     start = period
     for _ in range(HISTORY_PERIODS):
         start = start.previous()

@@ -1,0 +1,374 @@
+"""Upload: 100,000 rows through the upload service vs django-import-export and bulk_create
+
+One data lead's organisation owns a catalogue of a few hundred measures reported monthly,
+quarterly and yearly, for the local area and England, some with numerator and denominator, and
+some already approved (so part of the file corrects approved figures). The same long-format file
+goes three ways, side by side in one run:
+
+- ours: the CSV bytes parsed (`resources.read_values_file`), validated and previewed
+  (`services.upload_stage`), then confirmed (`services.upload_confirm`, which validates again and
+  saves the return): what the upload pages do;
+- the peer: django-import-export's default row-by-row import of the same rows into the same model
+  (`SubmittedValue`), through a plain ModelResource;
+- bare `bulk_create` of the same rows as model instances built beforehand (not timed).
+
+Each run is rolled back, so the three write into the same empty table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import resource
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from bench.ratios import Results
+
+ROWS = 100_000
+#: Rows the peer imports; its time is scaled up to ROWS (it is linear: one row at a time).
+PEER_ROWS = 10_000
+MEMORY_TARGET_MB = 500
+#: Measures of each reporting frequency, and how many of their latest periods the file carries.
+CATALOGUE = (("month", 400, 120), ("financial_quarter", 90, 40), ("financial_year", 50, 10))
+#: Every how many measures one has a numerator and denominator (a percentage).
+PERCENTAGE_EVERY = 3
+#: Every how many (measure, area) series one has approved figures the file partly corrects.
+APPROVED_EVERY = 10
+
+
+@dataclass
+class World:
+    lead: Any
+    content: bytes
+    rows: list[dict[str, str]]
+    #: (measure id, area id, Period) of each row, for building model instances.
+    keys: list[tuple[int, int, Any]]
+
+
+def run(results: Results) -> None:
+    world = _world()
+    print(f"{len(world.rows):,} rows, {len(world.content) / 1e6:.1f} MB of CSV")
+    with override_settings(UPLOAD_MAX_ROWS=ROWS):
+        ours = _best(lambda: _ours(world), 2)
+        peak_mb, rss_mb = _memory(world)
+    peer_sample = _best(lambda: _peer(world), 1)
+    peer = peer_sample * len(world.rows) / PEER_ROWS
+    bulk = _best(lambda: _bulk_create(world), 2)
+    print(
+        f"ours: {ours:.2f} s ({len(world.rows) / ours:,.0f} rows/s); "
+        f"bulk_create: {bulk:.2f} s ({len(world.rows) / bulk:,.0f} rows/s); "
+        f"peer: {peer_sample:.2f} s for {PEER_ROWS:,} rows ({PEER_ROWS / peer_sample:,.0f} rows/s)"
+    )
+    writes = "COPY" if connection.vendor == "postgresql" else "bulk_create (SQLite: no COPY)"
+    results.record(
+        "upload_vs_peer",
+        peer,
+        ours,
+        note=(
+            f"{len(world.rows):,} rows parsed, validated, previewed and saved ({writes}); the "
+            f"peer imported {PEER_ROWS:,} rows, its time scaled by {len(world.rows) / PEER_ROWS:g}"
+        ),
+    )
+    results.record("upload_vs_bulk_create", bulk, ours, note="bulk_create of pre-built instances")
+    results.record(
+        "upload_peak_mb",
+        peak_mb,
+        1,
+        note=(
+            f"target < {MEMORY_TARGET_MB} MB: {'met' if peak_mb < MEMORY_TARGET_MB else 'NOT met'}"
+            f" (RSS before the upload plus tracemalloc's peak during it; the whole bench "
+            f"process's RSS high-water mark is {rss_mb:.0f} MB)"
+        ),
+    )
+    _clean(world)
+
+
+def _best(work: Callable[[], float], repeat: int) -> float:
+    """The fastest of `repeat` runs (each times its own work, in seconds): the least disturbed
+    by other work sharing this machine's two cores."""
+    return min(work() for _ in range(repeat))
+
+
+# The three ways ------------------------------------------------------------------------------
+
+
+def _ours(world: World) -> float:
+    """The upload pages' work: parse, validate and stage (the upload), then confirm."""
+    from submissions import resources, services
+
+    def stage() -> str:
+        """The upload page's request: the file parsed, validated and staged for its preview."""
+        parsed = resources.read_values_file("figures.csv", world.content)
+        assert not parsed.issues, parsed.issues[:3]
+        return services.upload_stage(
+            by=world.lead, filename="figures.csv", rows=parsed.rows, ignored=parsed.ignored
+        )
+
+    with transaction.atomic():
+        start = time.perf_counter()
+        token = stage()
+        # The preview page's confirmation: a request of its own.
+        staged = services.upload_load(token, user=world.lead)
+        assert staged is not None
+        submission = services.upload_confirm(staged, by=world.lead)
+        elapsed = time.perf_counter() - start
+        assert submission.values.count() == len(world.rows)
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def _peer(world: World) -> float:
+    import tablib
+    from import_export import resources
+
+    from scorecard.services.recording import reporting_periods
+    from submissions.models import SubmittedValue
+
+    class SubmittedValueResource(resources.ModelResource):
+        class Meta:
+            model = SubmittedValue
+
+    with transaction.atomic():
+        submission = _empty_return(world)
+        keys = world.keys[:PEER_ROWS]
+        periods = reporting_periods(period for _, _, period in keys)
+        headers = ["id", "submission", "row", "measure", "area", "period", "value"]
+        headers += ["numerator", "denominator", "note"]
+        dataset = tablib.Dataset(headers=headers)
+        for index, ((measure, area, period), row) in enumerate(
+            zip(keys, world.rows, strict=False), start=2
+        ):
+            dataset.append(
+                [
+                    "",
+                    submission.pk,
+                    index,
+                    measure,
+                    area,
+                    periods[period].pk,
+                    row["value"],
+                    row["numerator"],
+                    row["denominator"],
+                    "",
+                ]
+            )
+        start = time.perf_counter()
+        result = SubmittedValueResource().import_data(dataset, raise_errors=True)
+        elapsed = time.perf_counter() - start
+        assert result.totals["new"] == PEER_ROWS, result.totals
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def _bulk_create(world: World) -> float:
+    from scorecard.services.recording import BATCH_SIZE, reporting_periods
+    from submissions.models import SubmittedValue
+
+    with transaction.atomic():
+        submission = _empty_return(world)
+        periods = reporting_periods(period for _, _, period in world.keys)
+        instances = [
+            SubmittedValue(
+                submission=submission,
+                row=index,
+                measure_id=measure,
+                area_id=area,
+                period=periods[period],
+                value=Decimal(row["value"]),
+                numerator=Decimal(row["numerator"]) if row["numerator"] else None,
+                denominator=Decimal(row["denominator"]) if row["denominator"] else None,
+            )
+            for index, ((measure, area, period), row) in enumerate(
+                zip(world.keys, world.rows, strict=True), start=2
+            )
+        ]
+        start = time.perf_counter()
+        SubmittedValue.objects.bulk_create(instances, batch_size=BATCH_SIZE)
+        elapsed = time.perf_counter() - start
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def _empty_return(world: World) -> Any:
+    from submissions.models import Channel, Submission
+
+    lead = world.lead
+    return Submission.objects.create(
+        organisation_id=lead.organisation_id, channel=Channel.UPLOAD, created_by=lead
+    )
+
+
+def _memory(world: World) -> tuple[float, float]:
+    """The upload's peak memory in MB, estimated as the process's resident size before it plus
+    the peak of Python's allocations during it; and the process's high-water mark so far."""
+    before = _rss_mb()
+    tracemalloc.start()
+    try:
+        _ours(world)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    high_water = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return before + peak / 2**20, high_water
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+# The world -----------------------------------------------------------------------------------
+
+
+def _world() -> World:
+    from accounts.models import Organisation, Role, User
+    from scorecard.models import (
+        Area,
+        AreaKind,
+        Commitment,
+        DataPoint,
+        Measure,
+        PriorityArea,
+    )
+    from scorecard.periods import PeriodType, latest_ended
+    from scorecard.services.recording import reporting_periods
+
+    today = timezone.localdate()
+    organisation, _ = Organisation.objects.get_or_create(
+        short_name="Upload bench", defaults={"name": "Upload bench partner", "sources": "Bench"}
+    )
+    lead, _ = User.objects.get_or_create(
+        username="upload.bench.lead",
+        defaults={"role": Role.DATA_LEAD, "organisation": organisation},
+    )
+    local, _ = Area.objects.get_or_create(kind=AreaKind.LOCAL, defaults={"name": "Benchville"})
+    england, _ = Area.objects.get_or_create(kind=AreaKind.ENGLAND, defaults={"name": "England"})
+    priority, _ = PriorityArea.objects.get_or_create(name="Upload bench priority")
+    commitment, _ = Commitment.objects.get_or_create(priority_area=priority, name="Upload bench")
+    start = (Measure.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    specs: list[tuple[Measure, int]] = []
+    number = start
+    for period_type, count, periods in CATALOGUE:
+        for _ in range(count):
+            percentage = number % PERCENTAGE_EVERY == 0
+            specs.append(
+                (
+                    Measure(
+                        number=number,
+                        code=f"upload-bench-{number}",
+                        name=f"Upload bench measure {number}",
+                        commitment=commitment,
+                        unit="Percentage" if percentage else "Count",
+                        value_kind="percentage" if percentage else "count",
+                        multiplier=100 if percentage else None,
+                        decimal_places=1 if percentage else 0,
+                        period_type=period_type,
+                        source="Bench",
+                        organisation=organisation,
+                    ),
+                    periods,
+                )
+            )
+            number += 1
+    Measure.objects.bulk_create([m for m, _ in specs])
+
+    rows: list[dict[str, str]] = []
+    keys: list[tuple[int, int, Any]] = []
+    approved: list[tuple[Measure, Area, Any, str]] = []
+    for series, ((measure, count), area) in enumerate(
+        (spec, area) for spec in specs for area in (local, england)
+    ):
+        latest = latest_ended(PeriodType(measure.period_type), today)
+        for step, period in enumerate(_periods(latest, count)):
+            row = _row(measure, area, period, series, step)
+            rows.append(row)
+            keys.append((measure.pk, area.pk, period))
+            if series % APPROVED_EVERY == 0:
+                approved.append((measure, area, period, row["value"]))
+    rows, keys = rows[:ROWS], keys[:ROWS]
+    kept = set(keys)
+    periods = reporting_periods(p for _, _, p in keys)
+    now = timezone.now()
+    DataPoint.objects.bulk_create(
+        (
+            DataPoint(
+                measure=measure,
+                area=area,
+                period=periods[period],
+                # Every fifth approved figure differs from the file's: a correction.
+                value=Decimal(value) + (1 if index % 5 == 0 else 0),
+                origin="bench",
+                approved_at=now,
+            )
+            for index, (measure, area, period, value) in enumerate(approved)
+            if (measure.pk, area.pk, period) in kept
+        ),
+        batch_size=1000,
+    )
+    return World(lead, _csv(rows), rows, keys)
+
+
+def _periods(latest: Any, count: int) -> Iterator[Any]:
+    """The `count` periods up to `latest`, oldest first."""
+    periods = [latest]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    return reversed(periods)
+
+
+def _row(measure: Any, area: Any, period: Any, series: int, step: int) -> dict[str, str]:
+    """A figure that moves a little from period to period (few warnings, as in real data)."""
+    wave = (step * 7 + series * 3) % 11
+    if measure.value_kind == "percentage":
+        denominator = 1000 + series % 50 * 10
+        numerator = 400 + wave * 5
+        value = (Decimal(numerator) / denominator * 100).quantize(Decimal("0.1"))
+        return {
+            "measure": str(measure.number),
+            "period": period.label,
+            "area": area.name,
+            "value": str(value),
+            "numerator": str(numerator),
+            "denominator": str(denominator),
+        }
+    return {
+        "measure": str(measure.number),
+        "period": period.label,
+        "area": area.name,
+        "value": str(500 + wave * 4),
+        "numerator": "",
+        "denominator": "",
+    }
+
+
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(
+        out, fieldnames=["measure", "period", "area", "value", "numerator", "denominator"]
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def _clean(world: World) -> None:
+    from accounts.models import Organisation, User
+    from audit.models import Event
+    from scorecard.models import DataPoint, Measure
+
+    organisation = world.lead.organisation
+    DataPoint.objects.filter(measure__organisation=organisation).delete()
+    Measure.objects.filter(organisation=organisation).delete()
+    Event.objects.filter(actor=world.lead).delete()
+    User.objects.filter(pk=world.lead.pk).delete()
+    Organisation.objects.filter(pk=organisation.pk).delete()
