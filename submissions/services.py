@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_event
-from portal.bulk import bulk_insert
+from portal.bulk import bulk_insert, collector_paused
 from portal.errors import DomainError, NotAllowed, Problem, WrongState
 from portal.permissions import can
 from scorecard.figures import FIGURE_FIELDS, decimal_text
@@ -133,6 +133,7 @@ def figures_check(*, by: Any, rows: Sequence[RawRow]) -> ValidationResult:
     return validate_rows(rows, user=by, require_notes=True)
 
 
+@collector_paused()
 @transaction.atomic
 def submission_create(
     *, by: Any, rows: Sequence[RawRow], channel: str, submit: bool = False
@@ -159,6 +160,7 @@ def submission_create(
     return submission, result
 
 
+@collector_paused()
 @transaction.atomic
 def submission_update(
     submission: Submission,
@@ -288,6 +290,7 @@ class NothingToPreview(InvalidSubmission):
     """Every row of the file has errors: nothing could be confirmed, so nothing is staged."""
 
 
+@collector_paused()
 @transaction.atomic
 def upload_stage(
     *,
@@ -353,6 +356,7 @@ def upload_load(token: str, *, user: Any) -> StagedUpload | None:
     )
 
 
+@collector_paused()
 @transaction.atomic
 def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
     """Save a previewed upload: a new draft, or an open return's figures replaced by the file's

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from django.utils import timezone
 
+from portal.bulk import collector_paused
 from portal.permissions import can
 from portal.text import CELL_MAX_LENGTH, NOTE_MAX_LENGTH, text_problem, unstorable
 from scorecard import figures
@@ -476,6 +477,7 @@ class _Checker:
             )
 
 
+@collector_paused()
 def validate_rows(
     rows: Sequence[RawRow],
     *,

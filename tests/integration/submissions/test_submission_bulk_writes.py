@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -152,8 +153,9 @@ def test_copy_stores_exactly_the_rows_the_orm_stores(imported, lead):
         ({"row": -1}, IntegrityError),  # PositiveIntegerField: a CHECK constraint
         ({"measure_id": None}, IntegrityError),  # NOT NULL
         ({"value": Decimal("1E+20")}, DataError),  # beyond numeric(20, 6)
+        ({"value": Decimal("NaN")}, ValidationError),  # the field's own refusal, as the ORM's
     ],
-    ids=["check", "not null", "precision"],
+    ids=["check", "not null", "precision", "not a number"],
 )
 def test_copy_is_refused_by_the_constraints_the_orm_is_refused_by(imported, lead, change, error):
     needs_postgresql()
