@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models, router
 
@@ -31,7 +31,8 @@ def bulk_insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
         model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BATCH_SIZE)
         return
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created)]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # A concrete field always has its column (the stubs allow None for the others).
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
     prepare = [(f.attname, f.get_db_prep_save, f.get_default(), _unchanged(f)) for f in fields]
     start = time.monotonic()
