@@ -1,7 +1,9 @@
 """Saving a return writes its values in bulk: the same number of queries for 100 rows as for
 1,000 (but for SQLite's insert batches), and on PostgreSQL by COPY, which stores exactly what
-the ORM would and still answers to every constraint."""
+the ORM would and still answers to every constraint; the garbage collector, paused meanwhile,
+always runs again afterwards."""
 
+import gc
 import math
 from decimal import Decimal
 
@@ -11,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from portal.bulk import bulk_insert
+from portal.bulk import bulk_insert, collector_paused
 from scorecard.periods import Period
 from scorecard.services.recording import BATCH_SIZE, reporting_periods
 from submissions.models import Channel, Submission, SubmittedValue
-from submissions.services import submission_create
+from submissions.services import InvalidSubmission, submission_create
 from submissions.validation import RawRow
 from tests.factories import MeasureFactory, local_area
 
@@ -185,3 +187,25 @@ def test_copy_keeps_one_value_per_measure_area_and_period_in_a_return(imported, 
     ):
         bulk_insert(SubmittedValue, [row, {**row, "row": 99}])
     assert not SubmittedValue.objects.exists()
+
+
+def test_the_garbage_collector_runs_again_after_a_return_is_saved_or_refused(
+    frozen_today, imported, lead
+):
+    assert gc.isenabled()
+    good = [RawRow(2, {"measure": "1", "period": "Nov 23", "value": "60"})]
+    bad = [RawRow(2, {"measure": "1", "period": "Nov 23", "value": "sixty"})]
+
+    submission_create(by=lead, rows=good, channel=Channel.UPLOAD)
+    assert gc.isenabled()
+    with pytest.raises(InvalidSubmission):
+        submission_create(by=lead, rows=bad, channel=Channel.UPLOAD)
+    assert gc.isenabled()
+
+
+def test_a_pause_inside_a_pause_leaves_the_collector_paused_until_the_outer_one_ends():
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
