@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
+from itertools import islice
 from typing import Any, cast
 
 from django.db import connections, models, router
@@ -27,10 +28,14 @@ def bulk_insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
     `model`'s table, in the current transaction. Fields a row leaves out take their default;
     primary keys come from the database. Nothing is returned, so nothing is read back."""
     connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BATCH_SIZE)
-        return
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created)]
+    if connection.vendor != "postgresql":
+        # Instances a batch at a time, so a large return never holds them all at once.
+        size = min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, [None] * BATCH_SIZE))
+        remaining = iter(rows)
+        while batch := [model(**row) for row in islice(remaining, size)]:
+            model._default_manager.bulk_create(batch, batch_size=size)
+        return
     # A concrete field always has its column (the stubs allow None for the others).
     columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
