@@ -84,7 +84,8 @@ def run(results: Results) -> None:
         peer,
         ours,
         note=(
-            f"{len(world.rows):,} rows parsed, validated, previewed and saved ({writes}); the "
+            f"{len(world.rows):,} rows (UPLOAD_MAX_ROWS raised to allow them) parsed, "
+            f"validated, previewed and saved ({writes}); the "
             f"peer imported {PEER_ROWS:,} rows, its time scaled by {len(world.rows) / PEER_ROWS:g}"
         ),
     )
