@@ -23,7 +23,7 @@ from typing import Literal
 from scorecard.figures import uk_number
 from scorecard.methods import RATIO_KINDS, ValueKind
 from scorecard.models import Measure
-from scorecard.periods import PERIOD_NOUNS, Period, gap_text, steps_between
+from scorecard.periods import PERIOD_NOUNS, Period, PeriodError, gap_text, steps_between
 
 #: The window of history: this many consecutive periods just before the figure's own.
 HISTORY_PERIODS = 12
@@ -64,7 +64,10 @@ def history_start(period: Period) -> Period:
     Cached: a large file asks it of the same few hundred periods again and again."""
     start = period
     for _ in range(HISTORY_PERIODS):
-        start = start.previous()
+        try:
+            start = start.previous()
+        except PeriodError:  # the window ends where periods begin (MIN_YEAR)
+            break
     return start
 
 
