@@ -48,7 +48,9 @@ def main() -> int:
     from bench.ratios import Results
 
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
+    # create_test_db returns the test database's name; destroying it must restore the real one.
+    real_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0)
     results = Results()
     try:
         for benchmark in benchmarks.ALL:
@@ -58,9 +60,9 @@ def main() -> int:
             module = importlib.import_module(name)
             print(f"\n## {module.__doc__.splitlines()[0]}")
             module.run(results)
+        results.write()  # while the test database exists: it asks the server for its version
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    results.write()
+        connection.creation.destroy_test_db(real_name, verbosity=0)
     return 0
 
 

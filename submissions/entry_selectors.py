@@ -221,7 +221,7 @@ def _attach_approved(rows: list[EntryRow]) -> None:
 # An upload's preview -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PreviewRow:
     """One row of an uploaded file as the preview shows it, as text ready to display: a stored
     preview is shown page after page without validating the file again."""

@@ -19,6 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
+from portal.bulk import collector_paused
 from portal.spreadsheets import Limits, SpreadsheetError, read_csv, read_xlsx
 from scorecard.figures import neutralise, uk_date
 from scorecard.periods import Period
@@ -91,11 +92,18 @@ class LongFormatResource(resources.Resource):
         rows: list[RawRow] = []
         ignored = 0
         for index, cells in enumerate(dataset, start=2):
-            record = {name: cells[i] for name, i in position.items()}
-            record.update({name: "" for name in FIELDS if name not in position})
+            record = {name: cells[position[name]] if name in position else "" for name in FIELDS}
             if all(v is None or str(v).strip() == "" for v in record.values()):
                 continue
-            row = RawRow(index, {name: self.fields[name].clean(record) for name in FIELDS})
+            row = RawRow(
+                index,
+                {
+                    # Text passes through the fields' widgets unchanged: only other cells
+                    # (blank XLSX cells, numbers, dates) need them.
+                    name: value if type(value) is str else self.fields[name].clean(record)
+                    for name, value in record.items()
+                },
+            )
             if row.is_blank:
                 ignored += 1
             else:
@@ -145,6 +153,7 @@ def size_problem(size: int) -> str | None:
     return None
 
 
+@collector_paused()
 def read_values_file(name: str, content: bytes) -> ParsedFile:
     """Parse an uploaded CSV (UTF-8, with or without BOM) or XLSX file into raw rows.
 

@@ -24,8 +24,9 @@ from typing import Any, Literal
 
 from django.utils import timezone
 
+from portal.bulk import collector_paused
 from portal.permissions import can
-from portal.text import CELL_MAX_LENGTH, NOTE_MAX_LENGTH, text_problem
+from portal.text import CELL_MAX_LENGTH, NOTE_MAX_LENGTH, text_problem, unstorable
 from scorecard import figures
 from scorecard.figures import (
     MAX_MAGNITUDE,
@@ -76,7 +77,7 @@ class RowStatus(StrEnum):
     UNCHANGED = "unchanged"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """A problem with one field of one row; `row` is None for a problem with the whole input."""
 
@@ -86,7 +87,7 @@ class Issue:
     level: Level = "error"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawRow:
     """One row as received: fields keyed by the long format's column names, values as given."""
 
@@ -103,7 +104,7 @@ class RawRow:
         return all(cell_text(self.fields.get(name)) == "" for name in FIGURE_FIELDS)
 
 
-@dataclass
+@dataclass(slots=True)
 class CleanValue:
     """A row that passed every check, with what the preview and the approver need beside it."""
 
@@ -219,7 +220,7 @@ class _Catalogue:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Parsed:
     """A row after the checks that need no history; `value` etc. are None where they failed."""
 
@@ -243,6 +244,7 @@ class _Checker:
         self.catalogue = _Catalogue.load()
         self.issues: list[Issue] = []
         self._periods: dict[tuple[str, PeriodType | None], Period | PeriodError] = {}
+        self._measures: dict[str, tuple[Measure | None, str | None]] = {}
 
     def error(self, row: int, name: str, message: str) -> None:
         self.issues.append(Issue(row, name, message, "error"))
@@ -264,6 +266,9 @@ class _Checker:
 
     def _storable(self, raw: RawRow) -> bool:
         """Whether each text field can be stored and is within its length."""
+        texts = [v for v in raw.fields.values() if isinstance(v, str)]
+        if max(map(len, texts), default=0) <= CELL_MAX_LENGTH and not unstorable("".join(texts)):
+            return True  # the usual row, checked at once: the note's limit is the longer one
         ok = True
         for name in FIELDS:
             value = raw.get(name)
@@ -278,29 +283,31 @@ class _Checker:
 
     def _measure(self, raw: RawRow) -> Measure | None:
         text = cell_text(raw.get("measure"))
+        if text not in self._measures:
+            self._measures[text] = self._judge_measure(text)
+        measure, problem = self._measures[text]
+        if problem:
+            self.error(raw.row, "measure", problem)
+        return measure
+
+    def _judge_measure(self, text: str) -> tuple[Measure | None, str | None]:
+        """The measure `text` names if the user may submit it, else why not; judged once per
+        distinct text, as a large file names the same measures again and again."""
         if not text:
-            self.error(raw.row, "measure", "Enter the measure's number or code.")
-            return None
+            return None, "Enter the measure's number or code."
         measure = self.catalogue.measure(text)
         if measure is None:
-            self.error(
-                raw.row, "measure", f"'{text}' is not the number or code of a measure we know."
-            )
-            return None
+            return None, f"'{text}' is not the number or code of a measure we know."
         if not can(self.user, "submit_for_measure", measure):
             owner = measure.organisation.short_name if measure.organisation else "no organisation"
             yours = self.organisation.short_name if self.organisation else "your organisation"
-            self.error(
-                raw.row,
-                "measure",
+            return None, (
                 f"Measure {measure.number} is the responsibility of {owner}, not {yours}: "
-                "you can only submit figures for your organisation's measures.",
+                "you can only submit figures for your organisation's measures."
             )
-            return None
         if not measure.active:
-            self.error(raw.row, "measure", f"Measure {measure.number} is no longer collected.")
-            return None
-        return measure
+            return None, f"Measure {measure.number} is no longer collected."
+        return measure, None
 
     def _area(self, raw: RawRow) -> Area | None:
         text = cell_text(raw.get("area"))
@@ -470,6 +477,7 @@ class _Checker:
             )
 
 
+@collector_paused()
 def validate_rows(
     rows: Sequence[RawRow],
     *,

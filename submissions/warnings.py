@@ -17,12 +17,13 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from scorecard.figures import uk_number
 from scorecard.methods import RATIO_KINDS, ValueKind
 from scorecard.models import Measure
-from scorecard.periods import PERIOD_NOUNS, Period, gap_text, steps_between
+from scorecard.periods import PERIOD_NOUNS, Period, PeriodError, gap_text, steps_between
 
 #: The window of history: this many consecutive periods just before the figure's own.
 HISTORY_PERIODS = 12
@@ -57,11 +58,16 @@ class FigureWarning:
         return {"field": "value", "kind": self.kind, "message": self.lead, "review": self.reviewer}
 
 
+@lru_cache(maxsize=4096)
 def history_start(period: Period) -> Period:
-    """The first period of the window of history a figure for `period` is judged against."""
+    """The first period of the window of history a figure for `period` is judged against.
+    Cached: a large file asks it of the same few hundred periods again and again."""
     start = period
     for _ in range(HISTORY_PERIODS):
-        start = start.previous()
+        try:
+            start = start.previous()
+        except PeriodError:  # the window ends where periods begin (MIN_YEAR)
+            break
     return start
 
 

@@ -408,6 +408,13 @@ def test_without_history_there_is_no_outlier_warning(lead, catalogue):
     assert check(lead, row(value="1000000")).warnings == []
 
 
+def test_a_figure_for_the_first_months_a_period_may_have_is_checked_not_crashed_on(lead, catalogue):
+    # Its window of history would reach back before 1900, where no period can be.
+    result = check(lead, row(period="Jan 1900"), row(period="Mar 1900"))
+    assert result.ok, errors(result)
+    assert [v.period.label for v in result.values] == ["Jan 1900", "Mar 1900"]
+
+
 @pytest.mark.parametrize("value", ["1", "2", "3", "4"])
 def test_a_count_of_one_to_four_is_a_warning_that_it_might_identify_people(lead, catalogue, value):
     result = check(lead, row(value=value))

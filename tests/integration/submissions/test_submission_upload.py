@@ -391,7 +391,9 @@ def test_a_10000_row_upload_needs_no_more_queries_than_a_100_row_one_but_insert_
             assert client.post(url).status_code == 302
         inserts = [
             q["sql"] for q in context.captured_queries
-            if q["sql"].startswith('INSERT INTO "submissions_submittedvalue"')
+            if q["sql"].startswith(
+                ('INSERT INTO "submissions_submittedvalue"', 'COPY "submissions_submittedvalue"')
+            )
         ]  # fmt: skip
         return len(rows), len(context.captured_queries) - len(inserts), len(inserts)
 
@@ -406,10 +408,13 @@ def test_a_10000_row_upload_needs_no_more_queries_than_a_100_row_one_but_insert_
 
     assert (small_rows, large_rows) == (100, 10_000)
     assert large_other == small_other
-    fields = [f for f in SubmittedValue._meta.concrete_fields if not f.primary_key]
-    batch = min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, [None] * large_rows))
-    assert small_inserts == math.ceil(small_rows / batch)
-    assert large_inserts == math.ceil(large_rows / batch)
+    if connection.vendor == "postgresql":
+        assert (small_inserts, large_inserts) == (1, 1)  # one COPY each
+    else:
+        fields = [f for f in SubmittedValue._meta.concrete_fields if not f.primary_key]
+        batch = min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, [None] * large_rows))
+        assert small_inserts == math.ceil(small_rows / batch)
+        assert large_inserts == math.ceil(large_rows / batch)
     assert SubmittedValue.objects.count() == 10_100
 
 
