@@ -85,5 +85,6 @@ def _database() -> str:
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        return f"PostgreSQL {connection.cursor().connection.info.server_version}"
+        version = connection.cursor().connection.info.server_version  # e.g. 150020
+        return f"PostgreSQL {version // 10000}.{version % 10000}"
     return connection.vendor
