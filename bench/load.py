@@ -325,15 +325,16 @@ def check(results: Results) -> list[str]:
             if submission.status != Status.APPROVED or len(approvals) != 1:
                 problems.append(f"return {submission.pk}: {submission.status}, {len(approvals)}")
             for value in submission.values.all():
-                # A value already current makes no new version; any other becomes one.
-                current = DataPoint.objects.filter(
-                    measure_id=value.measure_id,
-                    area_id=value.area_id,
-                    period_id=value.period_id,
-                    is_current=True,
-                ).first()
-                if value.data_point_id is None and (
-                    current is None or current.value != value.value
+                # A value already current makes no new version, so links to none: it must be
+                # among the figure's versions (the current one may since come from a later return).
+                if (
+                    value.data_point_id is None
+                    and not DataPoint.objects.filter(
+                        measure_id=value.measure_id,
+                        area_id=value.area_id,
+                        period_id=value.period_id,
+                        value=value.value,
+                    ).exists()
                 ):
                     problems.append(f"return {submission.pk} approved without its data point")
         elif approvals or submission.status == Status.APPROVED:

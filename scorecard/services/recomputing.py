@@ -36,12 +36,15 @@ def scorecard_recompute(measure_ids: Iterable[int] | None = None) -> int:
     """Recompute the live rows of the given measures (all when None); returns how many changed.
 
     Idempotent, and safe when two run at once: the measures are locked for the duration, in id
-    order, so concurrent runs serialise per measure rather than overwrite each other. A fixed
+    order, so concurrent runs serialise per measure rather than overwrite each other. The lock
+    leaves the measures' keys free (FOR NO KEY UPDATE): an approval inserting figures checks its
+    foreign keys at commit while holding the live version's row, and a full lock here would wait
+    on that row while the approval waits on the measure, a deadlock. A fixed
     number of queries however many measures: the figures are read as tuples in one query (no
     model instances), the rows are computed in plain Python and written in one upsert.
     """
     with transaction.atomic():
-        queryset = Measure.objects.select_for_update().order_by("pk")
+        queryset = Measure.objects.select_for_update(no_key=True).order_by("pk")
         if measure_ids is not None:
             queryset = queryset.filter(pk__in=list(measure_ids))
         measures = list(queryset)

@@ -170,3 +170,58 @@ def test_two_confirmations_of_one_staged_upload_save_one_draft(
     assert sorted(type(o).__name__ for o in outcomes) == ["Submission", "WrongState"], outcomes
     assert any(isinstance(o, WrongState) and "already been saved" in str(o) for o in outcomes)
     assert Submission.objects.count() == 1
+
+
+def test_an_approval_while_its_measure_is_recomputed_neither_waits_nor_deadlocks(
+    postgres, imported, lead, approver, monkeypatch
+):
+    """The recompute holds the measure and will take the live version's row; the approval takes
+    that row and, at commit, checks its figure's key to the measure. A lock on the whole measure
+    row made each wait for the other (seen as 500s under `make bench-load`)."""
+    import threading
+
+    from django.db import connection
+
+    pending = submission(by=lead, values=[Value(1, "Nov 23", "66", note="Recount")])
+    measure_id = Measure.objects.get(number=1).pk
+    holding, release = threading.Event(), threading.Event()
+    original = recomputing._current_figures
+
+    def held(*args, **kwargs):
+        holding.set()  # the measure is locked; the version's row is still to come
+        release.wait(timeout=30)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(recomputing, "_current_figures", held)
+    monkeypatch.setattr(approval, "enqueue_recompute", lambda ids: None)  # this test recomputes
+    outcomes: dict[str, object] = {}
+
+    def run(name, work):
+        try:
+            outcomes[name] = work()
+        except Exception as exc:
+            outcomes[name] = exc
+        finally:
+            connection.close()
+
+    recompute = threading.Thread(
+        target=run, args=("recompute", lambda: scorecard_recompute([measure_id]))
+    )
+    recompute.start()
+    assert holding.wait(timeout=10)
+    approve = threading.Thread(
+        target=run, args=("approve", lambda: submission_approve(pending.pk, by=approver))
+    )
+    approve.start()
+    approve.join(timeout=15)
+    finished_while_held = not approve.is_alive()
+    release.set()
+    recompute.join(timeout=30)
+    approve.join(timeout=30)
+
+    assert finished_while_held, "the approval waited for the recompute's lock on the measure"
+    assert isinstance(outcomes["approve"], Submission), outcomes
+    assert isinstance(outcomes["recompute"], int), outcomes
+    assert DataPoint.objects.get(
+        measure_id=measure_id, period__label="Nov 23", is_current=True
+    ).value == Decimal("66")
