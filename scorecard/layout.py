@@ -374,23 +374,11 @@ def write_delimited(doc: ScorecardDocument, delimiter: str, *, safe: bool) -> st
     return buffer.getvalue()
 
 
-def xlsx_header(area: str) -> list[str]:
-    """The spreadsheet's header: the layout's columns in their order, each named above its own
-    data (the published header names the number's column "Measure", one column to the left of
-    the names; a spreadsheet for people must not), then better/worse and the recent trend."""
-    return [
-        "Priority area",
-        "Commitment",
-        "No.",
-        "Measure",
-        "Unit",
-        "Source",
-        "Latest time period",
-        "Status note",
-        f"{area} value",
-        "England value",
-        "Direction of travel (last 2 time periods)",
-        "Compared to England value",
+def xlsx_header(area: str) -> list[str | None]:
+    """The spreadsheet's header: the published header row, word for word as the contract keeps
+    it (its "Measure" stands over the numbers, each name one column left of its data, and the
+    last column has none), then better/worse and the recent trend, which the layout lacks."""
+    return [name or None for name in header_row(area)] + [
         "Better or worse than England",
         "Recent trend",
     ]
@@ -417,9 +405,9 @@ def _number_format(places: int) -> str:
 
 
 def write_xlsx(doc: ScorecardDocument) -> bytes:
-    """The scorecard as a spreadsheet for people: the layout's preamble and columns (so it
-    reads back through `import_scorecard`), every row naming its priority area and commitment
-    (so filters work), a bold header over its own columns, frozen, with filters; widths and
+    """The scorecard as a spreadsheet for people: the layout's preamble, header row and columns
+    (so it reads back through `import_scorecard`), every row naming its priority area and
+    commitment (so filters work), the header bold, frozen, with filters; widths and
     wrapping; figures as numbers at the measure's places; better/worse and the comparison
     filled with the verdict's colour beside its words."""
     from openpyxl import Workbook
@@ -435,7 +423,7 @@ def write_xlsx(doc: ScorecardDocument) -> bytes:
         sheet.append([neutralise(line[0]) if line[0] else None])
     sheet["A3"].font = Font(bold=True, size=14)
     header = xlsx_header(doc.area)
-    sheet.append([neutralise(h) for h in header])
+    sheet.append([neutralise(h) if h else None for h in header])
     header_at = sheet.max_row
     for cell in sheet[header_at]:
         cell.font = Font(bold=True)

@@ -180,6 +180,6 @@ def test_the_xlsx_opens_with_a_frozen_bold_header(page: Page, sign_in, board_con
     sheet = openpyxl.load_workbook(path).active
     header = next(row for row in sheet.iter_rows() if row[0].value == "Priority area")
     assert sheet.freeze_panes == f"A{header[0].row + 1}"
-    assert [c.value for c in header[2:4]] == ["No.", "Measure"]
+    assert [c.value for c in header[2:4]] == ["Measure", "Unit"]  # the contract's header row
     assert all(c.font.bold for c in header)
     assert sheet.auto_filter.ref.startswith(f"A{header[0].row}:")

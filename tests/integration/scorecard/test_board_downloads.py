@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from scorecard.layout import header_row
 from scorecard.models import Commitment, Measure
 from scorecard.periods import parse_period
 from scorecard.services.recomputing import scorecard_recompute
@@ -118,9 +119,10 @@ def test_text_that_looks_like_a_formula_is_neutralised(imported, board):
 
 
 def test_the_xlsx_is_laid_out_for_people(imported, board, icu_lead, approver):
-    """A bold header over its own columns, frozen, with filters; every row names its priority
-    area; widths; numbers at the measure's places; verdicts filled with colour beside their
-    words. (Measure 4 judged worse here: lower is better, tested with its interval.)"""
+    """The contract's header row word for word, then better/worse and the trend; bold, frozen,
+    with filters; every row names its priority area; widths; numbers at the measure's places;
+    verdicts filled with colour beside their words. (Measure 4 judged worse here: lower is
+    better, tested with its interval.)"""
     Measure.objects.filter(number=4).update(polarity="lower_is_better")
     returned = submission(
         by=icu_lead,
@@ -135,12 +137,8 @@ def test_the_xlsx_is_laid_out_for_people(imported, board, icu_lead, approver):
     rows = list(sheet.iter_rows())
     at = next(i for i, row in enumerate(rows) if row[0].value == "Priority area")
     header = [c.value for c in rows[at]]
-    assert header[:4] == ["Priority area", "Commitment", "No.", "Measure"]
-    assert header[8:] == [
-        "Southampton value",
-        "England value",
-        "Direction of travel (last 2 time periods)",
-        "Compared to England value",
+    assert header == [
+        *(name or None for name in header_row("Southampton")),
         "Better or worse than England",
         "Recent trend",
     ]
@@ -149,7 +147,7 @@ def test_the_xlsx_is_laid_out_for_people(imported, board, icu_lead, approver):
     assert sheet.auto_filter.ref == f"A{at + 1}:N{sheet.max_row}"
     assert sheet.column_dimensions["D"].width == 48
     first, second = rows[at + 1], rows[at + 2]
-    # Each value sits under its own header; no row leaves its priority area blank.
+    # The layout's columns (number, then name); no row leaves its priority area blank.
     assert (first[2].value, first[3].value) == (
         1,
         "Number of current active Drugs Networks (Southampton)",
