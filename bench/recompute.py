@@ -12,7 +12,7 @@ from django.db import transaction
 from bench.data import ORIGIN, generate
 from bench.ratios import Results
 from scorecard.models import Area, AreaKind, DataPoint, ScorecardRow
-from scorecard.services.recomputing import scorecard_recompute
+from scorecard.services.recomputing import FIGURE_COLUMNS, scorecard_recompute
 from scorecard.services.recording import ValueEntry, record_values
 from scorecard.tasks import recompute_measures
 
@@ -28,14 +28,7 @@ def run(results: Results) -> None:
     def floor() -> None:
         list(
             DataPoint.objects.filter(is_current=True, area__in=compared).values_list(
-                "measure_id",
-                "area_id",
-                "period_id",
-                "value",
-                "numerator",
-                "denominator",
-                "variance",
-                "origin",
+                *FIGURE_COLUMNS
             )
         )
 

@@ -113,6 +113,19 @@ class Figure(NamedTuple):
         return self.observation.value
 
 
+#: What a recompute reads of each current figure (the benchmark's floor reads the same).
+FIGURE_COLUMNS = (
+    "measure_id",
+    "area_id",
+    "period_id",
+    "value",
+    "numerator",
+    "denominator",
+    "variance",
+    "origin",
+)
+
+
 def _current_figures(
     measure_ids: list[int] | None, area_ids: list[int]
 ) -> dict[tuple[int, int], list[Figure]]:
@@ -132,16 +145,7 @@ def _current_figures(
         _of_measures(DataPoint.objects, measure_ids)
         .filter(is_current=True, area_id__in=area_ids)
         .order_by()
-        .values_list(
-            "measure_id",
-            "area_id",
-            "period_id",
-            "value",
-            "numerator",
-            "denominator",
-            "variance",
-            "origin",
-        )
+        .values_list(*FIGURE_COLUMNS)
     )
     for measure_id, area_id, period_id, value, numerator, denominator, variance, origin in rows:
         period, label = periods[period_id]
