@@ -144,7 +144,8 @@ def check_accessibility(page: Page, name: str) -> list[dict]:
 
 
 def sign_in(page: Page, username: str, password: str, *, check: bool = True) -> None:
-    """Sign in through the real form at /accounts/login/ and wait to leave it."""
+    """Sign in through the real form at /accounts/login/ and wait for the next page to load (its
+    address changes before its stylesheet has arrived, and a test may measure the layout)."""
     page.goto("/accounts/login/")
     if check:
         check_accessibility(page, "sign-in")
@@ -152,6 +153,7 @@ def sign_in(page: Page, username: str, password: str, *, check: bool = True) -> 
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    page.wait_for_load_state("load")
     if "/accounts/two-factor/" in page.url:
         second_step(page, username, check=check)
 
@@ -182,6 +184,7 @@ def second_step(page: Page, username: str, *, check: bool = True) -> None:
     page.get_by_label("Code from your authenticator app").fill(code)
     page.get_by_role("button", name=button).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/two-factor/"))
+    page.wait_for_load_state("load")
 
 
 def sign_out(page: Page) -> None:

@@ -119,6 +119,7 @@ def test_at_375_pixels_each_measure_is_a_card_and_nothing_scrolls_sideways(
 ):
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(page, "board", check=False)
+    expect(page).to_have_url(re.compile(r"/scorecard/$"))
     widths = _widths(page)
     assert widths["page"] <= 375, widths
     table = page.get_by_role("table", name=TABLE)
