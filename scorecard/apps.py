@@ -2,7 +2,9 @@ from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 #: Models whose rows the live scorecard shows beside its computed rows; saving or deleting one
-#: changes the live version (scorecard.services.versioning).
+#: changes the live version (scorecard.services.versioning). Commentary is not among them: the
+#: scorecard shows only approved commentary, and approving one changes the version itself
+#: (commentary.services), so a lead saving a draft leaves the cached scorecard alone.
 SHOWN_MODELS = [
     "scorecard.PriorityArea",
     "scorecard.Commitment",
@@ -11,7 +13,6 @@ SHOWN_MODELS = [
     "scorecard.Target",
     "scorecard.Edition",
     "accounts.Organisation",
-    "commentary.Commentary",
 ]
 
 
