@@ -185,7 +185,8 @@ def _peer(world: World) -> float:
 
 
 def _bulk_create(world: World) -> float:
-    from scorecard.services.recording import BATCH_SIZE, reporting_periods
+    from portal.bulk import BATCH_SIZE
+    from scorecard.services.recording import reporting_periods
     from submissions.models import SubmittedValue
 
     with transaction.atomic():

@@ -20,7 +20,8 @@ from typing import Any, cast
 
 from django.db import connections, models, router
 
-from scorecard.services.recording import BATCH_SIZE
+#: Rows per INSERT where rows go in batches (bulk_create, bulk_update).
+BATCH_SIZE = 1000
 
 
 def bulk_insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> None:

@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_event
-from portal.bulk import bulk_insert, collector_paused
+from portal.bulk import BATCH_SIZE, bulk_insert, collector_paused
 from portal.errors import DomainError, NotAllowed, Problem, WrongState
 from portal.permissions import can
 from scorecard.figures import FIGURE_FIELDS, decimal_text
 from scorecard.periods import Period
-from scorecard.services.recording import BATCH_SIZE, reporting_periods
+from scorecard.services.recording import reporting_periods
 from submissions import selectors
 from submissions.entry_selectors import upload_preview
 from submissions.models import (

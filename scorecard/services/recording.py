@@ -9,13 +9,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from portal.bulk import BATCH_SIZE
 from scorecard.figures import is_correction
 from scorecard.models import Area, DataPoint, Measure, ReportingPeriod
 from scorecard.periods import Period
 from scorecard.services.versioning import scorecard_changed
 
 #: Rows per INSERT; SQLite lowers it further to its own limit on query parameters.
-BATCH_SIZE = 1000
 
 
 def reporting_periods(periods: Iterable[Period]) -> dict[Period, ReportingPeriod]:

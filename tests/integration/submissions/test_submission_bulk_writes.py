@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from portal.bulk import bulk_insert, collector_paused
+from portal.bulk import BATCH_SIZE, bulk_insert, collector_paused
 from scorecard.periods import Period
-from scorecard.services.recording import BATCH_SIZE, reporting_periods
+from scorecard.services.recording import reporting_periods
 from submissions.models import Channel, Submission, SubmittedValue
 from submissions.services import InvalidSubmission, submission_create
 from submissions.validation import RawRow

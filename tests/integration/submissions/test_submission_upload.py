@@ -17,11 +17,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import Action
+from portal.bulk import BATCH_SIZE
 from scorecard.figures import format_value
 from scorecard.models import AreaKind, DataPoint
 from scorecard.periods import Period
 from submissions.models import Channel, StagedUpload, Status, Submission, SubmittedValue
-from submissions.services import BATCH_SIZE
 from tests.conftest import client_for
 from tests.factories import MeasureFactory, UserFactory
 
