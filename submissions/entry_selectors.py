@@ -5,7 +5,7 @@ number of queries however many measures or rows there are."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,7 +26,7 @@ from scorecard.periods import (
     steps_between,
 )
 from submissions.models import Submission, SubmittedValue
-from submissions.validation import CleanValue, Issue, RawRow, validate_rows
+from submissions.validation import CleanValue, Issue, RawRow, ValidationResult
 
 
 @dataclass
@@ -351,16 +351,11 @@ class Preview:
 
 
 def upload_preview(
-    rows: list[RawRow],
-    *,
-    user: Any,
-    today: date | None = None,
-    submission: Submission | None = None,
+    rows: Sequence[RawRow], result: ValidationResult, *, submission: Submission | None = None
 ) -> Preview:
-    """Validate an uploaded file's rows and mark each new, changed, unchanged or in error,
-    problems first, with counts for the summary; with the open `submission` the file is meant
-    for, how many of its figures the file's replace and how many it does not touch."""
-    result = validate_rows(rows, user=user, today=today)
+    """An uploaded file's rows, validated as `result`, each marked new, changed, unchanged or in
+    error, problems first, with counts for the summary; with the open `submission` the file is
+    meant for, how many of its figures the file's replace and how many it does not touch."""
     by_row: dict[int, list[Issue]] = defaultdict(list)
     general = []
     for issue in result.issues:

@@ -167,13 +167,14 @@ class UploadMode(models.TextChoices):
 
 
 class StagedUpload(models.Model):
-    """A parsed upload waiting for its data lead to confirm the preview.
+    """An uploaded file, validated, waiting for its data lead to confirm the preview.
 
     Kept in the database, not on one machine's disk, so that whichever web machine shows the
     preview or takes the confirmation finds it; confirming deletes it (so a second confirmation
     finds nothing), and staging sweeps those older than UPLOAD_MAX_AGE and a person's beyond
-    STAGED_UPLOADS_PER_USER. The preview is stored as validated, so viewing its pages never
-    validates the file again (confirming does, once).
+    STAGED_UPLOADS_PER_USER. It keeps the file's values as validated with the live scorecard's
+    version of that moment: viewing the preview never validates the file again, and confirming
+    validates it again only if the catalogue or the approved figures have changed since.
     """
 
     token = models.CharField(max_length=64, unique=True)
@@ -187,7 +188,21 @@ class StagedUpload(models.Model):
         related_name="+",
         help_text="The open return whose values the file replaces; empty for a new return.",
     )
-    rows = models.JSONField(help_text="[[row number, {column: text}], ...] as parsed.")
+    values = models.JSONField(
+        default=list,
+        help_text=(
+            "The file's values as validated (services.StoredValue), when no row has an error; "
+            "empty otherwise, as such a file cannot be confirmed."
+        ),
+    )
+    summary = models.JSONField(
+        default=dict, help_text="What the audit trail records when the values are saved."
+    )
+    version = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The live scorecard's version when the file was validated.",
+    )
     mode = models.CharField(
         max_length=10,
         choices=UploadMode.choices,
@@ -204,9 +219,3 @@ class StagedUpload(models.Model):
 
     def __str__(self) -> str:
         return f"Upload {self.filename} by {self.user_id}"
-
-    @property
-    def raw_rows(self) -> list[Any]:
-        from submissions.validation import RawRow
-
-        return [RawRow(row, fields) for row, fields in self.rows]

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from portal.permissions import can
 from scorecard import figures
-from scorecard.figures import decimal_text
 from scorecard.models import DataPoint, Measure
 from scorecard.periods import Period, PeriodType, latest_ended
 from scorecard.selectors import local_area
@@ -30,7 +29,7 @@ from submissions.models import (
     Submission,
     SubmittedValue,
 )
-from submissions.validation import RawRow
+from submissions.validation import RawRow, value_row
 
 #: How many recent periods of each type the entry form offers, whether or not they are missing.
 PERIOD_CHOICES = {
@@ -224,18 +223,16 @@ def stored_rows_with_keys(submission: Submission) -> list[tuple[RawRow, tuple[in
     """The submission's values as raw rows, each with its (measure, area, period) key."""
     return [
         (
-            RawRow(
+            value_row(
                 v.row,
-                {
-                    "measure": str(v.measure.number),
-                    "period": v.period.label,
-                    "area": v.area.name,
-                    "value": decimal_text(v.value),
-                    "numerator": decimal_text(v.numerator),
-                    "denominator": decimal_text(v.denominator),
-                    "note": v.note,
-                    "variance": decimal_text(v.variance),
-                },
+                v.measure.number,
+                v.period.period,
+                v.area.name,
+                v.value,
+                v.numerator,
+                v.denominator,
+                v.note,
+                v.variance,
             ),
             (v.measure_id, v.area_id, v.period.period),
         )

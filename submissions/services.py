@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
-from typing import Any
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -23,7 +24,9 @@ from portal.bulk import BATCH_SIZE, bulk_insert, collector_paused
 from portal.errors import DomainError, NotAllowed, Problem, WrongState
 from portal.permissions import can
 from scorecard.figures import FIGURE_FIELDS, decimal_text
-from scorecard.periods import Period
+from scorecard.models import Area, Measure
+from scorecard.periods import Period, PeriodType
+from scorecard.selectors import live_version
 from scorecard.services.recording import reporting_periods
 from submissions import selectors
 from submissions.entry_selectors import upload_preview
@@ -43,6 +46,7 @@ from submissions.validation import (
     RawRow,
     ValidationResult,
     validate_rows,
+    value_row,
 )
 
 
@@ -81,9 +85,71 @@ def _warning_list(clean: CleanValue) -> list[dict[str, str]]:
     return [warning.stored() for warning in clean.warnings]
 
 
-def _store_values(submission: Submission, values: Sequence[CleanValue]) -> None:
+class StoredValue(NamedTuple):
+    """A validated value as a return stores it: what a staged upload keeps (as JSON) between
+    the preview and its confirmation, so that confirming need not validate the file again."""
+
+    row: int
+    measure_id: int
+    area_id: int
+    period: Period
+    value: Decimal
+    numerator: Decimal | None
+    denominator: Decimal | None
+    variance: Decimal | None
+    note: str
+    warnings: list[dict[str, str]]
+
+    @classmethod
+    def of(cls, clean: CleanValue) -> StoredValue:
+        return cls(
+            clean.row,
+            clean.measure.pk,
+            clean.area.pk,
+            clean.period,
+            clean.value,
+            clean.numerator,
+            clean.denominator,
+            clean.variance,
+            clean.note,
+            _warning_list(clean),
+        )
+
+    def as_json(self) -> list[Any]:
+        period = self.period
+        return [
+            self.row,
+            self.measure_id,
+            self.area_id,
+            [period.type.value, period.start.isoformat(), period.end.isoformat()],
+            decimal_text(self.value),
+            decimal_text(self.numerator),
+            decimal_text(self.denominator),
+            decimal_text(self.variance),
+            self.note,
+            self.warnings,
+        ]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> StoredValue:
+        row, measure, area, (kind, start, end), value, numerator, denominator, variance = data[:8]
+        return cls(
+            row,
+            measure,
+            area,
+            Period(PeriodType(kind), date.fromisoformat(start), date.fromisoformat(end)),
+            Decimal(value),
+            Decimal(numerator) if numerator else None,
+            Decimal(denominator) if denominator else None,
+            Decimal(variance) if variance else None,
+            data[8],
+            data[9],
+        )
+
+
+def _store_values(submission: Submission, values: Sequence[StoredValue]) -> None:
     """Insert a return's values: by COPY on PostgreSQL (a 100,000-row file in seconds), by
-    bulk_create elsewhere; the database's constraints hold either way."""
+    bulk_insert elsewhere; the database's constraints hold either way."""
     periods = reporting_periods(v.period for v in values)
     bulk_insert(
         SubmittedValue,
@@ -91,15 +157,15 @@ def _store_values(submission: Submission, values: Sequence[CleanValue]) -> None:
             {
                 "submission_id": submission.pk,
                 "row": v.row,
-                "measure_id": v.measure.pk,
-                "area_id": v.area.pk,
+                "measure_id": v.measure_id,
+                "area_id": v.area_id,
                 "period_id": periods[v.period].pk,
                 "value": v.value,
                 "numerator": v.numerator,
                 "denominator": v.denominator,
                 "variance": v.variance,
                 "note": v.note,
-                "warnings": _warning_list(v),
+                "warnings": v.warnings,
             }
             for v in values
         ),
@@ -144,20 +210,26 @@ def submission_create(
     result = validate_rows(rows, user=by, require_notes=submit)
     if not result.ok:
         raise InvalidSubmission(result.errors, result.warnings)
+    values = [StoredValue.of(v) for v in result.values]
+    submission = _new_return(by, channel, values, _summary(result))
+    if submit:
+        _mark_submitted(submission, by=by, result=result)
+    return submission, result
+
+
+def _new_return(
+    by: Any, channel: str, values: Sequence[StoredValue], summary: dict[str, object]
+) -> Submission:
+    """A new draft of the actor's organisation holding `values`, already validated."""
     submission = Submission.objects.create(
         organisation_id=by.organisation_id, channel=Channel(channel), created_by=by
     )
     submission.editors.add(by)
-    _store_values(submission, result.values)
+    _store_values(submission, values)
     audit_event(
-        by=by,
-        action=Action.CREATE,
-        target=submission,
-        changes={"channel": channel, **_summary(result)},
+        by=by, action=Action.CREATE, target=submission, changes={"channel": channel, **summary}
     )
-    if submit:
-        _mark_submitted(submission, by=by, result=result)
-    return submission, result
+    return submission
 
 
 @collector_paused()
@@ -189,7 +261,7 @@ def submission_update(
     changes = _differences(before, result.values)
     if any(changes.values()):
         submission.values.all().delete()  # a draft's values are not history; the event keeps it
-        _store_values(submission, result.values)
+        _store_values(submission, [StoredValue.of(v) for v in result.values])
         submission.editors.add(by)
         audit_event(
             by=by,
@@ -301,17 +373,19 @@ def upload_stage(
     mode: str = UploadMode.REPLACE,
     ignored: int = 0,
 ) -> str:
-    """Validate parsed rows and keep them with their preview until the data lead confirms them;
-    returns the token for the preview. Only a file with a row free of errors is kept (anything
-    else has nothing to confirm: NothingToPreview lists its errors), and a person keeps at most
-    STAGED_UPLOADS_PER_USER: staging one more drops their oldest.
+    """Validate parsed rows and keep their values with their preview until the data lead
+    confirms them; returns the token for the preview. Only a file with a row free of errors is
+    kept (anything else has nothing to confirm: NothingToPreview lists its errors), and a person
+    keeps at most STAGED_UPLOADS_PER_USER: staging one more drops their oldest.
 
-    The rows stay out of hidden form fields so the confirmed data is exactly what was previewed.
-    With an open `submission`, `mode` says whether the file's figures replace its figures or
-    are added to them; `ignored` is how many rows the file had without a figure.
+    The values stay out of hidden form fields so the confirmed data is exactly what was
+    previewed. With an open `submission`, `mode` says whether the file's figures replace its
+    figures or are added to them; `ignored` is how many rows the file had without a figure.
     """
     require_lead(by)
-    preview = upload_preview(list(rows), user=by, submission=submission)
+    version = live_version()  # read first: a change while validating makes confirming re-check
+    result = validate_rows(rows, user=by)
+    preview = upload_preview(rows, result, submission=submission)
     if not preview.worth_staging:
         errors = preview.general + [e for row in preview.rows for e in row.errors]
         raise NothingToPreview(sorted(errors, key=lambda i: i.row or 0))
@@ -319,6 +393,7 @@ def upload_stage(
     keep = max(settings.STAGED_UPLOADS_PER_USER - 1, 0)
     older = StagedUpload.objects.filter(user_id=by.pk).order_by("-created_at", "-pk")[keep:]
     StagedUpload.objects.filter(pk__in=list(older.values_list("pk", flat=True))).delete()
+    confirmable = not preview.has_errors
     staged = StagedUpload.objects.create(
         token=secrets.token_urlsafe(24),
         user=by,
@@ -326,7 +401,9 @@ def upload_stage(
         submission=submission,
         mode=UploadMode(mode),
         ignored=ignored,
-        rows=[[r.row, {k: _cell(v) for k, v in r.fields.items()}] for r in rows],
+        values=[StoredValue.of(v).as_json() for v in result.values] if confirmable else [],
+        summary=_summary(result) if confirmable else {},
+        version=version,
         preview=preview.as_json(),
     )
     return staged.token
@@ -340,17 +417,13 @@ def upload_sweep() -> int:
     return deleted
 
 
-def _cell(value: object) -> str:
-    return "" if value is None else str(value)
-
-
 def upload_load(token: str, *, user: Any) -> StagedUpload | None:
-    """The staged upload if it exists, has not expired and belongs to `user` (its rows are
+    """The staged upload if it exists, has not expired and belongs to `user` (its values are
     read only when confirmed)."""
     if not _TOKEN.fullmatch(token):
         return None
     return (
-        StagedUpload.objects.defer("rows")
+        StagedUpload.objects.defer("values")
         .filter(token=token, user_id=user.pk, created_at__gte=timezone.now() - UPLOAD_MAX_AGE)
         .first()
     )
@@ -362,24 +435,66 @@ def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
     """Save a previewed upload: a new draft, or an open return's figures replaced by the file's
     or joined by them.
 
-    The staged rows are deleted first, in the same transaction: of two confirmations racing,
-    the second finds them gone and saves nothing.
+    A new draft takes the values as validated when staged, unless the catalogue or the approved
+    figures have changed since (the live version says so) or the lead may no longer submit
+    them: then, as for an open return (which may have been edited meanwhile), they are validated
+    again. The staged upload is deleted first, in the same transaction: of two confirmations
+    racing, the second finds it gone and saves nothing.
     """
-    rows = staged.raw_rows  # read before the row goes (the preview's load left them out)
+    require_lead(by)
+    stored = [StoredValue.from_json(v) for v in staged.values]  # read before the row goes
     claimed, _ = StagedUpload.objects.filter(pk=staged.pk).delete()
     if not claimed:
         raise WrongState("This upload has already been saved: it is no longer waiting.")
+    if not stored:
+        raise InvalidSubmission(
+            [Issue(None, "file", "The file has errors: correct them and upload it again.")]
+        )
     if staged.submission_id is None:
-        created, _ = submission_create(by=by, rows=rows, channel=Channel.UPLOAD)
+        if staged.version == live_version() and _may_submit(by, stored):
+            return _new_return(by, Channel.UPLOAD, stored, staged.summary)
+        created, _ = submission_create(by=by, rows=_rows_of(stored), channel=Channel.UPLOAD)
         return created
     existing = Submission.objects.filter(pk=staged.submission_id).first()
     if existing is None:
         raise NotAllowed("The return this file was meant for no longer exists.")
-    rows = staged.raw_rows
+    rows = _rows_of(stored)
     if staged.mode == UploadMode.ADD:
         rows = _joined(existing, rows, by=by)
     submission_update(existing, by=by, rows=rows, channel=Channel.UPLOAD)
     return existing
+
+
+def _may_submit(by: Any, values: Sequence[StoredValue]) -> bool:
+    """Whether the actor may still submit every measure of `values` (their organisation or
+    role may have changed since the file was staged)."""
+    wanted = {v.measure_id for v in values}
+    measures = Measure.objects.select_related("organisation").in_bulk(wanted)
+    return len(measures) == len(wanted) and all(
+        can(by, "submit_for_measure", measure) for measure in measures.values()
+    )
+
+
+def _rows_of(values: Sequence[StoredValue]) -> list[RawRow]:
+    """Staged values as the rows a file would give, to validate them again."""
+    numbers = dict(
+        Measure.objects.filter(pk__in={v.measure_id for v in values}).values_list("pk", "number")
+    )
+    names = dict(Area.objects.filter(pk__in={v.area_id for v in values}).values_list("pk", "name"))
+    return [
+        value_row(
+            v.row,
+            numbers.get(v.measure_id),
+            v.period,
+            names.get(v.area_id, ""),
+            v.value,
+            v.numerator,
+            v.denominator,
+            v.note,
+            v.variance,
+        )
+        for v in values
+    ]
 
 
 def _joined(submission: Submission, rows: list[RawRow], *, by: Any) -> list[RawRow]:

@@ -630,6 +630,8 @@ def test_viewing_a_preview_page_does_not_validate_the_file_again(
 ):
     from submissions import validation
 
+    from submissions import services
+
     client = client_for(lead)
     url, _ = preview_of(client, "figures.csv", csv_bytes([NEW] * 1 + [{**NEW, "measure": "7"}]))
 
@@ -637,11 +639,62 @@ def test_viewing_a_preview_page_does_not_validate_the_file_again(
         raise AssertionError("the preview validated the file again")
 
     monkeypatch.setattr(validation, "validate_rows", fail)
-    import submissions.entry_selectors as entry_selectors
-
-    monkeypatch.setattr(entry_selectors, "validate_rows", fail)
+    monkeypatch.setattr(services, "validate_rows", fail)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, {"page": 1})
     assert response.status_code == 200
     assert response.context["preview"].counts["new"] == 2
     assert len(queries) <= 6, [q["sql"] for q in queries.captured_queries]
+
+
+def test_confirming_saves_the_values_as_previewed_without_validating_them_again(
+    imported, lead, csv_bytes, monkeypatch
+):
+    from submissions import services, validation
+
+    correction = {"measure": "7", "period": "Oct 23", "value": "34", "note": "Recounted"}
+    client = client_for(lead)
+    url, _ = preview_of(client, "figures.csv", csv_bytes([NEW, correction]))
+
+    def fail(*args, **kwargs):
+        raise AssertionError("confirming validated the file again")
+
+    monkeypatch.setattr(validation, "validate_rows", fail)
+    monkeypatch.setattr(services, "validate_rows", fail)
+    assert client.post(url).status_code == 302
+
+    submission = Submission.objects.get()
+    saved = {
+        (v.row, v.measure.number, v.period.label): (v.value, v.note)
+        for v in submission.values.select_related("measure", "period")
+    }
+    assert saved == {(2, 1, "Nov 23"): (61, ""), (3, 7, "Oct 23"): (34, "Recounted")}
+    changes = submission.events.get(action=Action.CREATE).changes
+    assert changes["values"] == 2
+    assert [(c["measure"], c["from"], c["to"], c["reason"]) for c in changes["corrections"]] == [
+        (7, "33", "34", "Recounted")
+    ]
+
+
+@pytest.mark.parametrize("change", ["measure retired", "lead moved to another organisation"])
+def test_confirming_after_what_the_file_was_checked_against_changed_checks_it_again(
+    imported, lead, csv_bytes, change
+):
+    from accounts.models import Organisation
+    from scorecard.models import Measure
+
+    client = client_for(lead)
+    url, _ = preview_of(client, "figures.csv", csv_bytes([NEW]))
+    if change == "measure retired":
+        measure = Measure.objects.get(number=1)
+        measure.active = False
+        measure.save()  # the catalogue changes, and with it the live scorecard's version
+    else:
+        lead.organisation = Organisation.objects.exclude(pk=lead.organisation_id).first()
+        lead.save()
+
+    response = client.post(url)
+
+    assert response.status_code == 400
+    assert "Some figures are no longer acceptable" in text(response)
+    assert Submission.objects.count() == SubmittedValue.objects.count() == 0
