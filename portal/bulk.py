@@ -63,6 +63,31 @@ def bulk_insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - start:.3f}"})
 
 
+def copy_rows(
+    source: models.QuerySet[Any], model: type[models.Model], fixed: Mapping[str, Any]
+) -> int:
+    """Insert into `model`'s table a row for each row of `source`, inside the database, in one
+    INSERT … SELECT: each column takes `fixed`'s value for its attname if given, else the source
+    column of the same attname, else its field's default. How many rows went in."""
+    connection = connections[router.db_for_write(model)]
+    copied = {f.attname for f in source.model._meta.concrete_fields if not f.primary_key}
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created)]
+    selected: dict[str, models.Value | models.F] = {}
+    for field in fields:
+        if field.attname in fixed or field.attname not in copied:
+            value = fixed.get(field.attname, field.get_default())
+            selected[f"_{field.attname}"] = models.Value(value, output_field=field)
+        else:
+            selected[f"_{field.attname}"] = models.F(field.attname)
+    query = source.order_by().annotate(**selected).values_list(*selected)
+    sql, params = query.query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+        return cursor.rowcount
+
+
 def _unchanged(field: models.Field) -> Callable[[Any], bool] | None:
     """A test for the values (besides None) that `field` prepares for the database unchanged:
     ints for integers and foreign keys to integer keys, str for text, finite Decimals for

@@ -116,8 +116,10 @@ class Submission(PreparedWork):
         return f"Submission {self.pk} ({self.get_status_display()})"
 
 
-class SubmittedValue(models.Model):
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
+class Figures(models.Model):
+    """A figure as a partner gave it, for one measure, area and period: what a return's values
+    and a staged upload's values have in common."""
+
     row = models.PositiveIntegerField(help_text="Row of the file or form it came from.")
     measure = models.ForeignKey("scorecard.Measure", on_delete=models.PROTECT, related_name="+")
     area = models.ForeignKey("scorecard.Area", on_delete=models.PROTECT, related_name="+")
@@ -136,6 +138,13 @@ class SubmittedValue(models.Model):
     )
     note = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SubmittedValue(Figures):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
     review_comment = models.TextField(
         blank=True, help_text="The approver's comment when this figure was last sent back."
     )
@@ -188,13 +197,6 @@ class StagedUpload(models.Model):
         related_name="+",
         help_text="The open return whose values the file replaces; empty for a new return.",
     )
-    values = models.JSONField(
-        default=list,
-        help_text=(
-            "The file's values as validated (services.StoredValue), when no row has an error; "
-            "empty otherwise, as such a file cannot be confirmed."
-        ),
-    )
     summary = models.JSONField(
         default=dict, help_text="What the audit trail records when the values are saved."
     )
@@ -219,3 +221,21 @@ class StagedUpload(models.Model):
 
     def __str__(self) -> str:
         return f"Upload {self.filename} by {self.user_id}"
+
+
+class StagedValue(Figures):
+    """A staged upload's value as validated, kept only when no row of the file has an error:
+    confirming copies them into the new return inside the database, in one statement."""
+
+    upload = models.ForeignKey(StagedUpload, on_delete=models.CASCADE, related_name="values")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upload", "measure", "area", "period"],
+                name="staged_value_once_per_upload",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.period_id}: {self.value}"

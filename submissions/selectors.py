@@ -25,6 +25,7 @@ from scorecard.periods import Period, PeriodType, latest_ended
 from scorecard.selectors import local_area
 from submissions.models import (
     EDITABLE_STATUSES,
+    StagedValue,
     Status,
     Submission,
     SubmittedValue,
@@ -216,11 +217,14 @@ def _line(value: SubmittedValue, history: list[DataPoint]) -> ValueLine:
 
 def stored_rows(submission: Submission) -> list[RawRow]:
     """The submission's values as raw rows, to run them through the validator again."""
-    return [row for row, _ in stored_rows_with_keys(submission)]
+    return [row for row, _ in rows_with_keys(submission.values.all())]
 
 
-def stored_rows_with_keys(submission: Submission) -> list[tuple[RawRow, tuple[int, int, Period]]]:
-    """The submission's values as raw rows, each with its (measure, area, period) key."""
+def rows_with_keys(
+    values: QuerySet[SubmittedValue] | QuerySet[StagedValue],
+) -> list[tuple[RawRow, tuple[int, int, Period]]]:
+    """Stored values (a return's or a staged upload's) as the raw rows a file would give, each
+    with its (measure, area, period) key, in row order."""
     return [
         (
             value_row(
@@ -236,7 +240,7 @@ def stored_rows_with_keys(submission: Submission) -> list[tuple[RawRow, tuple[in
             ),
             (v.measure_id, v.area_id, v.period.period),
         )
-        for v in submission.values.select_related("measure", "area", "period").order_by("row")
+        for v in values.select_related("measure", "area", "period").order_by("row")
     ]
 
 

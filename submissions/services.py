@@ -10,22 +10,22 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
-from datetime import date, timedelta
-from decimal import Decimal
-from typing import Any, NamedTuple
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_event
-from portal.bulk import BATCH_SIZE, bulk_insert, collector_paused
+from portal.bulk import BATCH_SIZE, bulk_insert, collector_paused, copy_rows
 from portal.errors import DomainError, NotAllowed, Problem, WrongState
 from portal.permissions import can
 from scorecard.figures import FIGURE_FIELDS, decimal_text
-from scorecard.models import Area, Measure
-from scorecard.periods import Period, PeriodType
+from scorecard.models import Measure
+from scorecard.periods import Period
 from scorecard.selectors import live_version
 from scorecard.services.recording import reporting_periods
 from submissions import selectors
@@ -34,6 +34,7 @@ from submissions.models import (
     EDITABLE_STATUSES,
     Channel,
     StagedUpload,
+    StagedValue,
     Status,
     Submission,
     SubmittedValue,
@@ -46,7 +47,6 @@ from submissions.validation import (
     RawRow,
     ValidationResult,
     validate_rows,
-    value_row,
 )
 
 
@@ -85,87 +85,26 @@ def _warning_list(clean: CleanValue) -> list[dict[str, str]]:
     return [warning.stored() for warning in clean.warnings]
 
 
-class StoredValue(NamedTuple):
-    """A validated value as a return stores it: what a staged upload keeps (as JSON) between
-    the preview and its confirmation, so that confirming need not validate the file again."""
-
-    row: int
-    measure_id: int
-    area_id: int
-    period: Period
-    value: Decimal
-    numerator: Decimal | None
-    denominator: Decimal | None
-    variance: Decimal | None
-    note: str
-    warnings: list[dict[str, str]]
-
-    @classmethod
-    def of(cls, clean: CleanValue) -> StoredValue:
-        return cls(
-            clean.row,
-            clean.measure.pk,
-            clean.area.pk,
-            clean.period,
-            clean.value,
-            clean.numerator,
-            clean.denominator,
-            clean.variance,
-            clean.note,
-            _warning_list(clean),
-        )
-
-    def as_json(self) -> list[Any]:
-        period = self.period
-        return [
-            self.row,
-            self.measure_id,
-            self.area_id,
-            [period.type.value, period.start.isoformat(), period.end.isoformat()],
-            decimal_text(self.value),
-            decimal_text(self.numerator),
-            decimal_text(self.denominator),
-            decimal_text(self.variance),
-            self.note,
-            self.warnings,
-        ]
-
-    @classmethod
-    def from_json(cls, data: list[Any]) -> StoredValue:
-        row, measure, area, (kind, start, end), value, numerator, denominator, variance = data[:8]
-        return cls(
-            row,
-            measure,
-            area,
-            Period(PeriodType(kind), date.fromisoformat(start), date.fromisoformat(end)),
-            Decimal(value),
-            Decimal(numerator) if numerator else None,
-            Decimal(denominator) if denominator else None,
-            Decimal(variance) if variance else None,
-            data[8],
-            data[9],
-        )
-
-
-def _store_values(submission: Submission, values: Sequence[StoredValue]) -> None:
-    """Insert a return's values: by COPY on PostgreSQL (a 100,000-row file in seconds), by
-    bulk_insert elsewhere; the database's constraints hold either way."""
+def _store_values(owner: dict[str, int], values: Sequence[CleanValue]) -> None:
+    """Insert validated values into a return (owner `{"submission_id": …}`) or a staged upload
+    (`{"upload_id": …}`): by COPY on PostgreSQL (a 100,000-row file in seconds), by bulk_create
+    elsewhere; the database's constraints hold either way."""
     periods = reporting_periods(v.period for v in values)
     bulk_insert(
-        SubmittedValue,
+        StagedValue if "upload_id" in owner else SubmittedValue,
         (
             {
-                "submission_id": submission.pk,
+                **owner,
                 "row": v.row,
-                "measure_id": v.measure_id,
-                "area_id": v.area_id,
+                "measure_id": v.measure.pk,
+                "area_id": v.area.pk,
                 "period_id": periods[v.period].pk,
                 "value": v.value,
                 "numerator": v.numerator,
                 "denominator": v.denominator,
                 "variance": v.variance,
                 "note": v.note,
-                "warnings": v.warnings,
+                "warnings": _warning_list(v),
             }
             for v in values
         ),
@@ -210,22 +149,20 @@ def submission_create(
     result = validate_rows(rows, user=by, require_notes=submit)
     if not result.ok:
         raise InvalidSubmission(result.errors, result.warnings)
-    values = [StoredValue.of(v) for v in result.values]
-    submission = _new_return(by, channel, values, _summary(result))
+    submission = _new_return(by, channel, _summary(result))
+    _store_values({"submission_id": submission.pk}, result.values)
     if submit:
         _mark_submitted(submission, by=by, result=result)
     return submission, result
 
 
-def _new_return(
-    by: Any, channel: str, values: Sequence[StoredValue], summary: dict[str, object]
-) -> Submission:
-    """A new draft of the actor's organisation holding `values`, already validated."""
+def _new_return(by: Any, channel: str, summary: dict[str, object]) -> Submission:
+    """A new draft of the actor's organisation, its creation audited with `summary` of the
+    values the caller then stores."""
     submission = Submission.objects.create(
         organisation_id=by.organisation_id, channel=Channel(channel), created_by=by
     )
     submission.editors.add(by)
-    _store_values(submission, values)
     audit_event(
         by=by, action=Action.CREATE, target=submission, changes={"channel": channel, **summary}
     )
@@ -261,7 +198,7 @@ def submission_update(
     changes = _differences(before, result.values)
     if any(changes.values()):
         submission.values.all().delete()  # a draft's values are not history; the event keeps it
-        _store_values(submission, [StoredValue.of(v) for v in result.values])
+        _store_values({"submission_id": submission.pk}, result.values)
         submission.editors.add(by)
         audit_event(
             by=by,
@@ -401,32 +338,31 @@ def upload_stage(
         submission=submission,
         mode=UploadMode(mode),
         ignored=ignored,
-        values=[StoredValue.of(v).as_json() for v in result.values] if confirmable else [],
         summary=_summary(result) if confirmable else {},
         version=version,
         preview=preview.as_json(),
     )
+    if confirmable:
+        _store_values({"upload_id": staged.pk}, result.values)
     return staged.token
 
 
 def upload_sweep() -> int:
     """Delete staged uploads older than UPLOAD_MAX_AGE; how many went."""
-    deleted, _ = StagedUpload.objects.filter(
+    _, deleted = StagedUpload.objects.filter(
         created_at__lt=timezone.now() - UPLOAD_MAX_AGE
     ).delete()
-    return deleted
+    return deleted.get(StagedUpload._meta.label, 0)
 
 
 def upload_load(token: str, *, user: Any) -> StagedUpload | None:
-    """The staged upload if it exists, has not expired and belongs to `user` (its values are
-    read only when confirmed)."""
+    """The staged upload if it exists, has not expired and belongs to `user`. Its preview, large
+    for a large file, is read when first used: confirming does not need it."""
     if not _TOKEN.fullmatch(token):
         return None
-    return (
-        StagedUpload.objects.defer("values")
-        .filter(token=token, user_id=user.pk, created_at__gte=timezone.now() - UPLOAD_MAX_AGE)
-        .first()
-    )
+    fresh = timezone.now() - UPLOAD_MAX_AGE
+    staged = StagedUpload.objects.defer("preview")
+    return staged.filter(token=token, user_id=user.pk, created_at__gte=fresh).first()
 
 
 @collector_paused()
@@ -435,72 +371,64 @@ def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
     """Save a previewed upload: a new draft, or an open return's figures replaced by the file's
     or joined by them.
 
-    A new draft takes the values as validated when staged, unless the catalogue or the approved
-    figures have changed since (the live version says so) or the lead may no longer submit
-    them: then, as for an open return (which may have been edited meanwhile), they are validated
-    again. The staged upload is deleted first, in the same transaction: of two confirmations
-    racing, the second finds it gone and saves nothing.
+    A new draft takes the values as validated when staged, copied inside the database, unless
+    the catalogue or the approved figures have changed since (the live version says so) or the
+    lead may no longer submit them: then, as for an open return (which may have been edited
+    meanwhile), they are validated again. The staged upload is locked first and deleted last,
+    in the same transaction: of two confirmations racing, the second finds it gone.
     """
     require_lead(by)
-    stored = [StoredValue.from_json(v) for v in staged.values]  # read before the row goes
-    claimed, _ = StagedUpload.objects.filter(pk=staged.pk).delete()
-    if not claimed:
+    if not StagedUpload.objects.select_for_update().filter(pk=staged.pk).exists():
         raise WrongState("This upload has already been saved: it is no longer waiting.")
-    if not stored:
-        raise InvalidSubmission(
-            [Issue(None, "file", "The file has errors: correct them and upload it again.")]
-        )
-    if staged.submission_id is None:
-        if staged.version == live_version() and _may_submit(by, stored):
-            return _new_return(by, Channel.UPLOAD, stored, staged.summary)
-        created, _ = submission_create(by=by, rows=_rows_of(stored), channel=Channel.UPLOAD)
-        return created
-    existing = Submission.objects.filter(pk=staged.submission_id).first()
+    values = StagedValue.objects.filter(upload_id=staged.pk)
+    if staged.submission_id is not None:
+        saved = _into_open_return(staged.submission_id, staged, by=by)
+    elif staged.version == live_version() and _may_submit(by, values):
+        saved = _new_return(by, Channel.UPLOAD, staged.summary)
+        if not copy_rows(values, SubmittedValue, {"submission_id": saved.pk}):
+            raise InvalidSubmission([Issue(None, "file", _NOT_CONFIRMABLE)])
+    else:
+        saved, _ = submission_create(by=by, rows=_rows_of(values), channel=Channel.UPLOAD)
+    values.delete()  # one statement, then the upload itself
+    StagedUpload.objects.filter(pk=staged.pk).delete()
+    return saved
+
+
+_NOT_CONFIRMABLE = "The file has errors: correct them and upload it again."
+
+
+def _into_open_return(submission_id: int, staged: StagedUpload, *, by: Any) -> Submission:
+    existing = Submission.objects.filter(pk=submission_id).first()
     if existing is None:
         raise NotAllowed("The return this file was meant for no longer exists.")
-    rows = _rows_of(stored)
+    rows = _rows_of(StagedValue.objects.filter(upload_id=staged.pk))
+    if not rows:
+        raise InvalidSubmission([Issue(None, "file", _NOT_CONFIRMABLE)])
     if staged.mode == UploadMode.ADD:
         rows = _joined(existing, rows, by=by)
     submission_update(existing, by=by, rows=rows, channel=Channel.UPLOAD)
     return existing
 
 
-def _may_submit(by: Any, values: Sequence[StoredValue]) -> bool:
+def _may_submit(by: Any, values: QuerySet[StagedValue]) -> bool:
     """Whether the actor may still submit every measure of `values` (their organisation or
     role may have changed since the file was staged)."""
-    wanted = {v.measure_id for v in values}
-    measures = Measure.objects.select_related("organisation").in_bulk(wanted)
-    return len(measures) == len(wanted) and all(
-        can(by, "submit_for_measure", measure) for measure in measures.values()
-    )
+    measures = Measure.objects.filter(
+        pk__in=values.order_by().values("measure_id").distinct()
+    ).select_related("organisation")
+    return all(can(by, "submit_for_measure", measure) for measure in measures)
 
 
-def _rows_of(values: Sequence[StoredValue]) -> list[RawRow]:
+def _rows_of(values: QuerySet[StagedValue]) -> list[RawRow]:
     """Staged values as the rows a file would give, to validate them again."""
-    numbers = dict(
-        Measure.objects.filter(pk__in={v.measure_id for v in values}).values_list("pk", "number")
-    )
-    names = dict(Area.objects.filter(pk__in={v.area_id for v in values}).values_list("pk", "name"))
-    return [
-        value_row(
-            v.row,
-            numbers.get(v.measure_id),
-            v.period,
-            names.get(v.area_id, ""),
-            v.value,
-            v.numerator,
-            v.denominator,
-            v.note,
-            v.variance,
-        )
-        for v in values
-    ]
+    return [row for row, _ in selectors.rows_with_keys(values)]
 
 
 def _joined(submission: Submission, rows: list[RawRow], *, by: Any) -> list[RawRow]:
     """The return's figures with `rows` added: a row for a measure, area and period the return
     already has replaces that figure. The added rows are numbered after the return's own."""
     arriving = {v.key for v in validate_rows(rows, user=by).values}
-    kept = [row for row, key in selectors.stored_rows_with_keys(submission) if key not in arriving]
+    held = selectors.rows_with_keys(submission.values.all())
+    kept = [row for row, key in held if key not in arriving]
     offset = max((row.row for row in kept), default=0)
     return kept + [RawRow(offset + row.row, row.fields) for row in rows]

@@ -199,7 +199,7 @@ def test_a_staged_upload_is_kept_in_the_database_and_expires(imported, lead, set
 
     from django.utils import timezone
 
-    from submissions.models import StagedUpload
+    from submissions.models import StagedUpload, StagedValue
     from submissions.services import UPLOAD_MAX_AGE, upload_load, upload_stage
     from submissions.validation import RawRow
 
@@ -214,8 +214,9 @@ def test_a_staged_upload_is_kept_in_the_database_and_expires(imported, lead, set
 
     assert list(StagedUpload.objects.values_list("token", flat=True)) == [token]
     assert upload_load(token, user=lead) is not None
-    (kept,) = StagedUpload.objects.get(token=token).values
-    assert (kept[0], kept[4]) == (2, "5")  # row 2's value, as validated
+    kept = StagedUpload.objects.get(token=token).values.values_list("row", "value")
+    assert list(kept) == [(2, 5)]  # row 2's value, as validated
+    assert StagedValue.objects.count() == 1  # the expired upload's went with it
 
 
 def test_unconfirmed_uploads_are_swept_hourly_by_beat(imported, lead, settings):

@@ -170,7 +170,7 @@ def test_the_database_dropping_the_connection_mid_upload_loses_and_doubles_nothi
     client.raise_request_exception = False
     content = b"measure,period,value\n1,Nov 23,61\n"
 
-    original = services._store_values
+    original = services.copy_rows
     dropped = []
 
     def drop_once(*args, **kwargs):
@@ -179,7 +179,7 @@ def test_the_database_dropping_the_connection_mid_upload_loses_and_doubles_nothi
             _drop_connection_of_this_process()
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_store_values", drop_once)
+    monkeypatch.setattr(services, "copy_rows", drop_once)
     upload = client.post("/submissions/upload/", {"file": SimpleUploadedFile("f.csv", content)})
     assert upload.status_code == 302
     preview = upload["Location"]
