@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,8 @@ LONDON = ZoneInfo("Europe/London")
 
 #: The stored precision as a quantum, for Decimal.quantize.
 STORED_QUANTUM = Decimal(1).scaleb(-STORED_PLACES)
+_PLAIN = re.compile(rf"-?\d{{1,14}}(?:\.\d{{1,{STORED_PLACES}}})?")
+_PLAIN_MAX_LENGTH = MAX_SIGNIFICANT
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
@@ -62,8 +64,12 @@ def read_figure(raw: Any, label: str = "value") -> Decimal | None:
     Thousands separators and a trailing "%" are accepted; a comma used as a decimal point is not,
     because "1,234" would be ambiguous.
     """
-    if raw is None:
+    if raw is None or raw == "":
         return None
+    if type(raw) is str and _PLAIN.fullmatch(raw) and len(raw) <= _PLAIN_MAX_LENGTH:
+        # The usual cell ("61", "-3.25"): at most 14 whole and STORED_PLACES decimal digits and
+        # no more than MAX_SIGNIFICANT characters, so within every limit below and exact.
+        return Decimal(raw).quantize(STORED_QUANTUM)
     if isinstance(raw, bool):
         raise FigureError(f"The {label} must be a number, not {str(raw).lower()}.")
     if isinstance(raw, Decimal | int):
@@ -187,10 +193,14 @@ def at_precision(value: Decimal, places: int) -> Decimal:
     """
     if not value.is_finite():
         raise ValueError(f"cannot round a non-finite value: {value}")
-    with localcontext() as ctx:
-        # Enough significant digits that quantize never fails for large figures.
-        ctx.prec = max(ctx.prec, value.adjusted() + places + 2)
-        rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = Decimal(1).scaleb(-places)
+    if value.adjusted() + places + 2 <= getcontext().prec:
+        rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)  # the usual figure
+    else:
+        with localcontext() as ctx:
+            # Enough significant digits that quantize never fails for large figures.
+            ctx.prec = value.adjusted() + places + 2
+            rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
     return rounded.copy_abs() if rounded.is_zero() else rounded  # never "-0.0"
 
 

@@ -488,15 +488,17 @@ class _Checker:
         if kind in (ValueKind.PERCENTAGE, ValueKind.RATE):
             if measure.multiplier is None:
                 return
-            multiplier, how = Decimal(measure.multiplier), f" × {uk_number(measure.multiplier)}"
+            multiplier = Decimal(measure.multiplier)
         elif kind in (ValueKind.AVERAGE, ValueKind.OTHER):
-            multiplier, how = Decimal(1), ""
+            multiplier = Decimal(1)
         else:
             return
         expected = numerator / denominator * multiplier
         places = measure.decimal_places
         tolerance = Decimal(1).scaleb(-places)
         if abs(at_precision(value, places) - at_precision(expected, places)) > tolerance:
+            ratio = kind in (ValueKind.PERCENTAGE, ValueKind.RATE)
+            how = f" × {uk_number(measure.multiplier)}" if ratio else ""
             self.error(
                 row,
                 "value",

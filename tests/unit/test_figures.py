@@ -223,3 +223,21 @@ def test_formula_like_text_is_neutralised(text: str) -> None:
 def test_numbers_and_plain_text_are_not_neutralised() -> None:
     assert neutralise(-1) == -1
     assert neutralise("Southampton") == "Southampton"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0", "-0", "61", "007", "-3.25", "0.000001", "99999999999999", "12345678901.234", "1.5"],
+)
+def test_a_plain_figure_reads_exactly_as_the_same_figure_padded_with_spaces(text: str) -> None:
+    # Plain cells take a shorter path; padded ones the general one. Both must agree exactly,
+    # to the stored precision.
+    fast, general = read_figure(text), read_figure(f" {text} ")
+    assert fast is not None and general is not None
+    assert (fast, fast.as_tuple()) == (general, general.as_tuple())
+
+
+@pytest.mark.parametrize("text", ["100000000000000", "-100000000000000", "123456789012.3456"])
+def test_figures_beyond_the_plain_ones_are_still_judged_by_every_limit(text: str) -> None:
+    with pytest.raises(FigureError):
+        read_figure(text)
