@@ -130,15 +130,20 @@ def read_csv(text: str, limits: Limits, delimiter: str = ",") -> list[list[str]]
     tally = _Tally(limits)
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # Cells hold no more text than the file: only a longer file needs its text counted.
+    counts_text = len(text) > limits.text_chars
     try:
         for number, cells in enumerate(reader, start=1):
             while cells and not cells[-1].strip():
                 cells.pop()  # Excel pads rows with empty cells up to the widest
             if cells:
                 tally.place(number, len(cells))
-            for column, cell in enumerate(cells, start=1):
-                tally.cell(number, column, len(cell))
-                tally.add(len(cell))
+                lengths = list(map(len, cells))
+                if max(lengths) > limits.cell_chars:  # find the cell, to name it
+                    for column, length in enumerate(lengths, start=1):
+                        tally.cell(number, column, length)
+                if counts_text:
+                    tally.add(sum(lengths))
             rows.append(cells)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
