@@ -173,7 +173,8 @@ def approver(portal: Portal, index: int, username: str, key: bytes) -> None:
         f"Token {portal.token(api, username, f'{TOTP(key).token():06d}')}"
     )
     while portal.running():
-        listed = results.seen(api.get(f"{base}/api/v1/submissions/"), "queue")
+        queue = api.get(f"{base}/api/v1/submissions/", params={"status": "submitted"})
+        listed = results.seen(queue, "queue")
         waiting = [s["id"] for s in listed.json() if s["status"] == "submitted"]
         for number in random.sample(waiting, min(3, len(waiting))):
             response = results.seen(

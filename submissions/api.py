@@ -6,16 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api import ERRORS, Can
+from portal.errors import FieldError
 from scorecard.figures import json_number
 from submissions import selectors, services
-from submissions.models import Channel, Submission
+from submissions.models import Channel, Status, Submission
 from submissions.services import InvalidSubmission
 from submissions.validation import FIELDS, Issue, RawRow
 
@@ -141,11 +147,29 @@ class SubmissionListCreate(APIView):
 
     @extend_schema(
         operation_id="submissions_list",
-        responses={200: LIST_SCHEMA, 403: OpenApiResponse(description="No access")},
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=Status.values,
+                description="Only the submissions in this status (e.g. an approver's queue).",
+            )
+        ],
+        responses={
+            200: LIST_SCHEMA,
+            400: ERRORS,
+            403: OpenApiResponse(description="No access"),
+        },
     )
     def get(self, request: Request) -> Response:
-        """The submissions the caller may see: their organisation's, or all for approvers."""
+        """The submissions the caller may see, newest first: their organisation's, or all for
+        approvers; with `status`, only those in it."""
         submissions = selectors.submissions_visible_to(request.user).order_by("-created_at", "-id")
+        wanted = request.query_params.get("status")
+        if wanted is not None:
+            if wanted not in Status.values:
+                raise FieldError("status", f"Status must be one of {', '.join(Status.values)}.")
+            submissions = submissions.filter(status=wanted)
         return Response(
             [{**_summary(s), "value_count": getattr(s, "value_count", 0)} for s in submissions]
         )

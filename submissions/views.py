@@ -29,6 +29,8 @@ PREVIEW_PAGE_SIZE = 100
 #: Problems listed on the upload page for a file with nothing worth previewing.
 UPLOAD_ERRORS_SHOWN = 20
 VALUES_PAGE_SIZE = 200
+#: Returns a lead's home lists at a time: an organisation sends hundreds over the years.
+RETURNS_PAGE_SIZE = 25
 
 
 def organisation_of(request: HttpRequest) -> Organisation:
@@ -57,13 +59,12 @@ def editable_or_redirect(request: HttpRequest, pk: int) -> Submission | HttpResp
 def home(request: HttpRequest) -> HttpResponse:
     """A data lead's returns tracker (what is due, grouped by what to do next) and returns."""
     organisation = organisation_of(request)
+    returns = selectors.organisation_submissions(organisation.pk)
+    page = Paginator(returns, RETURNS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "submissions/home.html",
-        {
-            "organisation": organisation,
-            "submissions": selectors.organisation_submissions(organisation.pk),
-        },
+        {"organisation": organisation, "submissions": page.object_list, "page": page},
     )
 
 

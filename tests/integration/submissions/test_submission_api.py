@@ -167,6 +167,26 @@ def test_the_list_holds_only_what_the_caller_may_see(
     )
 
 
+def test_the_list_can_be_narrowed_to_one_status_such_as_an_approvers_queue(
+    imported, lead, approver, make_submission
+):
+    waiting = make_submission(lead, NEW, submit=True)
+    make_submission(lead, {"measure": "7", "period": "Nov 23", "value": "34"})
+
+    queue = api(approver).get("/api/v1/submissions/", {"status": "submitted"})
+    unknown = api(approver).get("/api/v1/submissions/", {"status": "pending"})
+
+    assert [s["id"] for s in queue.json()] == [waiting.pk]
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"] == [
+        {
+            "row": None,
+            "field": "status",
+            "message": "Status must be one of draft, submitted, approved, sent_back.",
+        }
+    ]
+
+
 def test_detail_shows_the_values_to_the_lead_and_the_approver(draft, lead, approver):
     for user in (lead, approver):
         data = api(user).get(f"/api/v1/submissions/{draft.pk}/").json()

@@ -150,6 +150,23 @@ def test_home_shows_only_the_organisations_own_returns(imported, lead, other_lea
     assert "1. Number of current active Drugs Networks" not in page
 
 
+def test_home_lists_the_returns_a_page_at_a_time_newest_first(imported, lead, make_submission):
+    from submissions.views import RETURNS_PAGE_SIZE
+
+    made = [make_submission(lead, NEW) for _ in range(RETURNS_PAGE_SIZE + 2)]
+    client = client_for(lead)
+
+    first = client.get("/submissions/")
+    second = client.get("/submissions/", {"page": 2})
+
+    assert list(first.context["submissions"]) == made[::-1][:RETURNS_PAGE_SIZE]
+    assert list(second.context["submissions"]) == made[1::-1]
+    page = text(first)
+    assert f"Submissions 1 to {RETURNS_PAGE_SIZE} of {RETURNS_PAGE_SIZE + 2}, newest first" in page
+    assert 'href="?page=2#submissions" rel="next"' in page
+    assert 'href="?page=1#submissions" rel="prev"' in text(second)
+
+
 # Entering figures -----------------------------------------------------------------------------
 
 
