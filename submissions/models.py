@@ -227,7 +227,20 @@ class StagedValue(Figures):
     """A staged upload's value as validated, kept only when no row of the file has an error:
     confirming copies them into the new return inside the database, in one statement."""
 
-    upload = models.ForeignKey(StagedUpload, on_delete=models.CASCADE, related_name="values")
+    # Found only by their upload, through the constraint's index (upload first): no index of
+    # their own, as each costs every staged row of a large file.
+    upload = models.ForeignKey(
+        StagedUpload, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
+    measure = models.ForeignKey(
+        "scorecard.Measure", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    area = models.ForeignKey(
+        "scorecard.Area", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    period = models.ForeignKey(
+        "scorecard.ReportingPeriod", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         constraints = [
