@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from scorecard.figures import cell_text, decimal_text, uk_number
 from scorecard.methods import NUMERATOR_KINDS, ValueKind
@@ -25,7 +25,7 @@ from scorecard.periods import (
     period_in_words,
     steps_between,
 )
-from submissions.models import Submission, SubmittedValue
+from submissions.models import RowStatus, StagedValue, Submission, SubmittedValue
 from submissions.validation import CleanValue, Issue, RawRow, ValidationResult
 
 
@@ -221,6 +221,14 @@ def _attach_approved(rows: list[EntryRow]) -> None:
 # An upload's preview -------------------------------------------------------------------------
 
 
+def preview_rank(status: str, *, warned: bool) -> int:
+    """Where the preview lists a row: problems first (errors, then warnings), then changes, new
+    and unchanged figures."""
+    if status == "error":
+        return 0
+    return 1 if warned else {"changed": 2, "new": 3, "unchanged": 4}[status]
+
+
 @dataclass(frozen=True, slots=True)
 class PreviewRow:
     """One row of an uploaded file as the preview shows it, as text ready to display: a stored
@@ -242,11 +250,7 @@ class PreviewRow:
 
     @property
     def order(self) -> tuple[int, int]:
-        """Rows with problems first (errors, then warnings), then changes, new and unchanged."""
-        rank = {"error": 0, "changed": 2, "new": 3, "unchanged": 4}[self.status]
-        if rank > 0 and self.warnings:
-            rank = 1
-        return (rank, self.row)
+        return (preview_rank(self.status, warned=bool(self.warnings)), self.row)
 
     @classmethod
     def of(
@@ -286,15 +290,72 @@ class PreviewRow:
         )
 
 
+def staged_row(value: StagedValue) -> PreviewRow:
+    """A staged value as its preview row (the value with its measure, area and period)."""
+    places = value.measure.decimal_places
+    return PreviewRow(
+        value.row,
+        str(value.measure.number),
+        value.period.period.label,
+        value.area.name,
+        uk_number(value.value, places),
+        value.status,
+        uk_number(value.current, places) if value.status == RowStatus.CHANGED else "",
+        (),
+        tuple(
+            Issue(value.row, w.get("field", "value"), w["message"], "warning")
+            for w in value.warnings
+        ),
+        value.measure.name,
+    )
+
+
+class StagedRows(Sequence[PreviewRow]):
+    """A confirmable upload's preview rows, in the preview's order, read from its staged values
+    a page at a time: a large file's preview is never held whole, nor stored twice."""
+
+    def __init__(self, upload_id: int, total: int) -> None:
+        self.upload_id, self.total = upload_id, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> PreviewRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[PreviewRow]: ...
+    def __getitem__(self, index: int | slice) -> PreviewRow | list[PreviewRow]:
+        if isinstance(index, slice):
+            start, stop, _ = index.indices(self.total)
+            values = (
+                StagedValue.objects.filter(upload_id=self.upload_id)
+                .select_related("measure", "area", "period")
+                .order_by("rank", "row")[start:stop]
+            )
+            return [staged_row(value) for value in values]
+        found = self[index : index + 1] if index >= 0 else self[self.total + index :][:1]
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+
 @dataclass
 class Preview:
-    rows: list[PreviewRow]
+    #: Every row, problems first; for a staged (confirmable) preview, read from its values.
+    rows: Sequence[PreviewRow]
     general: list[Issue]
     counts: dict[str, int]
     #: For a file joining or replacing an open return: how many of its figures the file
     #: replaces, and how many of its other figures stay (joining) or go (replacing).
     replaced: int = 0
     untouched: int = 0
+    #: Its rows are its upload's staged values (a file without errors), not kept here.
+    staged: bool = False
+
+    @property
+    def total(self) -> int:
+        """Rows with figures in the file."""
+        return sum(self.counts[status] for status in ("error", "changed", "new", "unchanged"))
 
     @property
     def has_errors(self) -> bool:
@@ -303,13 +364,16 @@ class Preview:
     @property
     def worth_staging(self) -> bool:
         """Whether a preview could lead anywhere: some row is free of errors."""
-        return not self.general and self.counts["error"] < len(self.rows)
+        return not self.general and self.counts["error"] < self.total
 
     def as_json(self) -> dict[str, Any]:
+        """The preview as stored; a confirmable one's rows are its staged values', not here."""
+
         def issues(found: Iterable[Issue]) -> list[list[Any]]:
             return [[i.row, i.field, i.message, i.level] for i in found]
 
         return {
+            "staged": self.staged,
             "rows": [
                 [
                     r.row,
@@ -323,7 +387,7 @@ class Preview:
                     issues(r.warnings),
                     r.measure_name,
                 ]
-                for r in self.rows
+                for r in ([] if self.staged else self.rows)
             ],
             "general": issues(self.general),
             "counts": self.counts,
@@ -332,30 +396,38 @@ class Preview:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Preview:
+    def from_json(cls, data: dict[str, Any], *, upload_id: int) -> Preview:
         def issues(found: list[list[Any]]) -> tuple[Issue, ...]:
             return tuple(Issue(*i) for i in found)
 
+        total = sum(data["counts"][s] for s in ("error", "changed", "new", "unchanged"))
+        rows: Sequence[PreviewRow] = [
+            PreviewRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], issues(r[7]), issues(r[8]), r[9])
+            for r in data["rows"]
+        ]
         return cls(
-            [
-                PreviewRow(
-                    r[0], r[1], r[2], r[3], r[4], r[5], r[6], issues(r[7]), issues(r[8]), r[9]
-                )
-                for r in data["rows"]
-            ],
+            StagedRows(upload_id, total) if data.get("staged") else rows,
             list(issues(data["general"])),
             data["counts"],
             data.get("replaced", 0),
             data.get("untouched", 0),
+            bool(data.get("staged")),
         )
 
 
 def upload_preview(
-    rows: Sequence[RawRow], result: ValidationResult, *, submission: Submission | None = None
+    rows: Sequence[RawRow],
+    result: ValidationResult,
+    *,
+    submission: Submission | None = None,
+    staged: bool = False,
 ) -> Preview:
     """An uploaded file's rows, validated as `result`, each marked new, changed, unchanged or in
     error, problems first, with counts for the summary; with the open `submission` the file is
-    meant for, how many of its figures the file's replace and how many it does not touch."""
+    meant for, how many of its figures the file's replace and how many it does not touch.
+
+    With `staged` (a file without errors, whose values are staged) the rows are not built here:
+    the preview's pages read them from the staged values."""
     by_row: dict[int, list[Issue]] = defaultdict(list)
     general = []
     for issue in result.issues:
@@ -363,23 +435,29 @@ def upload_preview(
             general.append(issue)
         else:
             by_row[issue.row].append(issue)
-    clean = {v.row: v for v in result.values}
-    preview_rows = [
-        PreviewRow.of(
-            raw,
-            None if raw.row in result.rows_with_errors else clean.get(raw.row),
-            by_row.get(raw.row, []),
-            result.measures.get(raw.row),
-        )
-        for raw in rows
-    ]
-    preview_rows.sort(key=lambda r: r.order)
     counts = {"error": 0, "changed": 0, "new": 0, "unchanged": 0, "warning": 0}
-    for row in preview_rows:
-        counts[row.status] += 1
-        if row.warnings and not row.errors:
-            counts["warning"] += 1
-    preview = Preview(preview_rows, general, counts)
+    if staged:
+        for value in result.values:
+            counts[value.status] += 1
+            counts["warning"] += bool(value.warnings)
+        preview = Preview([], general, counts, staged=True)
+    else:
+        clean = {v.row: v for v in result.values}
+        preview_rows = [
+            PreviewRow.of(
+                raw,
+                None if raw.row in result.rows_with_errors else clean.get(raw.row),
+                by_row.get(raw.row, []),
+                result.measures.get(raw.row),
+            )
+            for raw in rows
+        ]
+        preview_rows.sort(key=lambda r: r.order)
+        for row in preview_rows:
+            counts[row.status] += 1
+            if row.warnings and not row.errors:
+                counts["warning"] += 1
+        preview = Preview(preview_rows, general, counts)
     if submission is not None:
         arriving = {v.key for v in result.values}
         held = {

@@ -170,6 +170,14 @@ class SubmittedValue(Figures):
         return f"{self.measure_id} {self.period_id}: {self.value}"
 
 
+class RowStatus(models.TextChoices):
+    """How a value compares with the current approved figure for the same measure, area, period."""
+
+    NEW = "new", "New"
+    CHANGED = "changed", "Changed"
+    UNCHANGED = "unchanged", "Unchanged"
+
+
 class UploadMode(models.TextChoices):
     ADD = "add", "Add to the return"
     REPLACE = "replace", "Replace the return's figures"
@@ -240,6 +248,22 @@ class StagedValue(Figures):
     )
     period = models.ForeignKey(
         "scorecard.ReportingPeriod", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # What the preview shows, read a page at a time from here rather than stored again.
+    status = models.CharField(
+        max_length=10,
+        choices=RowStatus.choices,
+        help_text="How the value compares with the approved figure for its period.",
+    )
+    current = models.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="The approved figure a changed value replaces.",
+    )
+    rank = models.PositiveSmallIntegerField(
+        help_text="Where the preview lists it: with a warning first, then changed, new, unchanged."
     )
 
     class Meta:

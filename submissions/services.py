@@ -29,7 +29,7 @@ from scorecard.periods import Period
 from scorecard.selectors import live_version
 from scorecard.services.recording import reporting_periods
 from submissions import selectors
-from submissions.entry_selectors import upload_preview
+from submissions.entry_selectors import preview_rank, upload_preview
 from submissions.models import (
     EDITABLE_STATUSES,
     Channel,
@@ -85,30 +85,47 @@ def _warning_list(clean: CleanValue) -> list[dict[str, str]]:
     return [warning.stored() for warning in clean.warnings]
 
 
-def _store_values(owner: dict[str, int], values: Sequence[CleanValue]) -> None:
-    """Insert validated values into a return (owner `{"submission_id": …}`) or a staged upload
-    (`{"upload_id": …}`): by COPY on PostgreSQL (a 100,000-row file in seconds), by bulk_create
-    elsewhere; the database's constraints hold either way."""
+def _store_values(submission: Submission, values: Sequence[CleanValue]) -> None:
+    """Insert a return's validated values: by COPY on PostgreSQL (a 100,000-row file in
+    seconds), by bulk_create elsewhere; the database's constraints hold either way."""
     periods = reporting_periods(v.period for v in values)
     bulk_insert(
-        StagedValue if "upload_id" in owner else SubmittedValue,
+        SubmittedValue,
+        ({"submission_id": submission.pk, **_columns(v, periods)} for v in values),
+    )
+
+
+def _stage_values(staged: StagedUpload, values: Sequence[CleanValue]) -> None:
+    """Keep an upload's validated values until confirmed, with what its preview shows."""
+    periods = reporting_periods(v.period for v in values)
+    bulk_insert(
+        StagedValue,
         (
             {
-                **owner,
-                "row": v.row,
-                "measure_id": v.measure.pk,
-                "area_id": v.area.pk,
-                "period_id": periods[v.period].pk,
-                "value": v.value,
-                "numerator": v.numerator,
-                "denominator": v.denominator,
-                "variance": v.variance,
-                "note": v.note,
-                "warnings": _warning_list(v),
+                "upload_id": staged.pk,
+                **_columns(v, periods),
+                "status": v.status.value,
+                "current": v.current if v.is_correction else None,
+                "rank": preview_rank(v.status.value, warned=bool(v.warnings)),
             }
             for v in values
         ),
     )
+
+
+def _columns(value: CleanValue, periods: dict[Period, Any]) -> dict[str, Any]:
+    return {
+        "row": value.row,
+        "measure_id": value.measure.pk,
+        "area_id": value.area.pk,
+        "period_id": periods[value.period].pk,
+        "value": value.value,
+        "numerator": value.numerator,
+        "denominator": value.denominator,
+        "variance": value.variance,
+        "note": value.note,
+        "warnings": _warning_list(value),
+    }
 
 
 def _summary(result: ValidationResult) -> dict[str, object]:
@@ -150,7 +167,7 @@ def submission_create(
     if not result.ok:
         raise InvalidSubmission(result.errors, result.warnings)
     submission = _new_return(by, channel, _summary(result))
-    _store_values({"submission_id": submission.pk}, result.values)
+    _store_values(submission, result.values)
     if submit:
         _mark_submitted(submission, by=by, result=result)
     return submission, result
@@ -198,7 +215,7 @@ def submission_update(
     changes = _differences(before, result.values)
     if any(changes.values()):
         submission.values.all().delete()  # a draft's values are not history; the event keeps it
-        _store_values({"submission_id": submission.pk}, result.values)
+        _store_values(submission, result.values)
         submission.editors.add(by)
         audit_event(
             by=by,
@@ -322,7 +339,8 @@ def upload_stage(
     require_lead(by)
     version = live_version()  # read first: a change while validating makes confirming re-check
     result = validate_rows(rows, user=by)
-    preview = upload_preview(rows, result, submission=submission)
+    confirmable = result.ok
+    preview = upload_preview(rows, result, submission=submission, staged=confirmable)
     if not preview.worth_staging:
         errors = preview.general + [e for row in preview.rows for e in row.errors]
         raise NothingToPreview(sorted(errors, key=lambda i: i.row or 0))
@@ -330,7 +348,6 @@ def upload_stage(
     keep = max(settings.STAGED_UPLOADS_PER_USER - 1, 0)
     older = StagedUpload.objects.filter(user_id=by.pk).order_by("-created_at", "-pk")[keep:]
     StagedUpload.objects.filter(pk__in=list(older.values_list("pk", flat=True))).delete()
-    confirmable = not preview.has_errors
     staged = StagedUpload.objects.create(
         token=secrets.token_urlsafe(24),
         user=by,
@@ -343,7 +360,7 @@ def upload_stage(
         preview=preview.as_json(),
     )
     if confirmable:
-        _store_values({"upload_id": staged.pk}, result.values)
+        _stage_values(staged, result.values)
     return staged.token
 
 

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Any, Literal
 
 from django.utils import timezone
@@ -48,6 +47,7 @@ from scorecard.periods import (
     latest_ended,
     parse_period,
 )
+from submissions.models import RowStatus
 from submissions.warnings import FigureWarning, figure_warnings, history_start
 
 #: The long format's columns, in the contract's order; `variance` (a directly standardised
@@ -68,14 +68,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("measure", "period", "value")
 FIGURE_FIELDS: tuple[str, ...] = ("value", "numerator", "denominator", "note")
 
 Level = Literal["error", "warning"]
-
-
-class RowStatus(StrEnum):
-    """How a value compares with the current approved figure for the same measure, area, period."""
-
-    NEW = "new"
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
 
 
 @dataclass(frozen=True, slots=True)

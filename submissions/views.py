@@ -209,7 +209,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
                 request, f"Submission {saved.pk} saved as a draft: check it, then submit it."
             )
             return redirect("submissions:detail", pk=saved.pk)
-    result = entry_selectors.Preview.from_json(staged.preview)
+    result = entry_selectors.Preview.from_json(staged.preview, upload_id=staged.pk)
     page = Paginator(result.rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -8,10 +8,10 @@ import pytest
 
 from accounts.models import Role
 from scorecard.models import Area
+from submissions.models import RowStatus
 from submissions.validation import (
     FIELDS,
     RawRow,
-    RowStatus,
     validate_rows,
 )
 from tests.factories import (
