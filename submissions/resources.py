@@ -1,15 +1,16 @@
 """The long-format values file (CONTRACT.md): reading uploads and writing the blank template.
 
-Parsing goes through django-import-export's formats (CSV, XLSX) into a tablib Dataset and the
-`LongFormatResource` fields; judging the figures is left to `submissions.validation`. Problems
-with the file as a whole (not a CSV or XLSX, empty, missing columns) are reported here as issues
-in the validator's shape, so every channel shows them the same way.
+Parsing reads the cells within `portal.spreadsheets`' limits and cleans them through the
+`LongFormatResource` fields (django-import-export's widgets); judging the figures is left to
+`submissions.validation`. Problems with the file as a whole (not a CSV or XLSX, empty, missing
+columns) are reported here as issues in the validator's shape, so every channel shows them the
+same way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +66,7 @@ class LongFormatResource(resources.Resource):
         fields = FIELDS
         import_id_fields: tuple[str, ...] = ()
 
-    def raw_rows(self, dataset: tablib.Dataset) -> RowsRead:
+    def raw_rows(self, headers: Sequence[Any], records: Iterable[Sequence[Any]]) -> RowsRead:
         """The dataset's data rows, numbered as a spreadsheet shows them (the header is row 1).
 
         Column names are matched ignoring case and surrounding spaces; optional columns may be
@@ -73,7 +74,7 @@ class LongFormatResource(resources.Resource):
         numerator, denominator and note blank: template rows left blank) are skipped and
         counted, as the form ignores a measure left blank. A file with nothing else is refused.
         """
-        headers = [_header(h) for h in dataset.headers or []]
+        headers = [_header(h) for h in headers]
         missing = [c for c in REQUIRED_COLUMNS if c not in headers]
         if missing:
             names = ", ".join(f"'{c}'" for c in missing)
@@ -91,7 +92,7 @@ class LongFormatResource(resources.Resource):
         position = {name: headers.index(name) for name in FIELDS if name in headers}
         rows: list[RawRow] = []
         ignored = 0
-        for index, cells in enumerate(dataset, start=2):
+        for index, cells in enumerate(records, start=2):
             record = {name: cells[position[name]] if name in position else "" for name in FIELDS}
             if all(v is None or str(v).strip() == "" for v in record.values()):
                 continue
@@ -179,10 +180,10 @@ def read_values_file(name: str, content: bytes) -> ParsedFile:
                     "The file is not an Excel workbook (.xlsx) although it is named so."
                 )
             cells = read_xlsx(content, limits)
-        dataset = _dataset(cells)
+        header, records = _table(cells)
     except SpreadsheetError as exc:
         return _file_error(str(exc))
-    read = LongFormatResource().raw_rows(dataset)
+    read = LongFormatResource().raw_rows(header, records)
     return ParsedFile(read.rows, read.issues, read.ignored)
 
 
@@ -210,14 +211,13 @@ def _csv_text(content: bytes) -> str:
     return text
 
 
-def _dataset(cells: list[list[Any]]) -> tablib.Dataset:
-    """The rows as a Dataset whose first row is the header; shorter rows are padded, so row
-    `n` of the file is data row `n - 1` of the Dataset."""
+def _table(cells: list[list[Any]]) -> tuple[list[Any], list[list[Any]]]:
+    """The header row and the rows below it; shorter rows are padded, so row `n` of the file is
+    data row `n - 1`."""
     if not cells or not any(c is not None and str(c).strip() for c in cells[0]):
         raise SpreadsheetError("The file is empty.")
     header = cells[0]
     width = len(header)
-    dataset = tablib.Dataset(headers=[*header])
     for number, row in enumerate(cells[1:], start=2):
         if len(row) > width:
             raise SpreadsheetError(
@@ -225,8 +225,9 @@ def _dataset(cells: list[list[Any]]) -> tablib.Dataset:
                 "be read: give every column a name in the first row, or delete the cells to "
                 "the right of your figures."
             )
-        dataset.append([*row, *([None] * (width - len(row)))])
-    return dataset
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+    return header, cells[1:]
 
 
 def _file_error(message: str) -> ParsedFile:

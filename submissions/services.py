@@ -33,6 +33,7 @@ from submissions.entry_selectors import preview_rank, upload_preview
 from submissions.models import (
     EDITABLE_STATUSES,
     Channel,
+    RowStatus,
     StagedUpload,
     StagedValue,
     Status,
@@ -104,11 +105,11 @@ def _stage_values(staged: StagedUpload, values: Sequence[CleanValue]) -> None:
             {
                 "upload_id": staged.pk,
                 **_columns(v, periods),
-                "status": v.status.value,
-                "current": v.current if v.is_correction else None,
-                "rank": preview_rank(v.status.value, warned=bool(v.warnings)),
+                "status": status,
+                "current": v.current if status == RowStatus.CHANGED else None,
+                "rank": preview_rank(status, warned=bool(v.warnings)),
             }
-            for v in values
+            for v, status in ((v, v.status.value) for v in values)
         ),
     )
 

@@ -21,49 +21,139 @@ def staged_values_unlogged(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scorecard', '0007_live_version'),
-        ('submissions', '0008_prepared_work_shared_with_commentary'),
+        ("scorecard", "0007_live_version"),
+        ("submissions", "0008_prepared_work_shared_with_commentary"),
     ]
 
     operations = [
         migrations.RunPython(drop_waiting_uploads, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='stagedupload',
-            name='rows',
+            model_name="stagedupload",
+            name="rows",
         ),
         migrations.AddField(
-            model_name='stagedupload',
-            name='summary',
-            field=models.JSONField(default=dict, help_text='What the audit trail records when the values are saved.'),
+            model_name="stagedupload",
+            name="summary",
+            field=models.JSONField(
+                default=dict, help_text="What the audit trail records when the values are saved."
+            ),
         ),
         migrations.AddField(
-            model_name='stagedupload',
-            name='version',
-            field=models.CharField(blank=True, help_text="The live scorecard's version when the file was validated.", max_length=64),
+            model_name="stagedupload",
+            name="version",
+            field=models.CharField(
+                blank=True,
+                help_text="The live scorecard's version when the file was validated.",
+                max_length=64,
+            ),
         ),
         migrations.CreateModel(
-            name='StagedValue',
+            name="StagedValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.PositiveIntegerField(help_text='Row of the file or form it came from.')),
-                ('value', models.DecimalField(decimal_places=6, max_digits=20)),
-                ('numerator', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True)),
-                ('denominator', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True)),
-                ('variance', models.DecimalField(blank=True, decimal_places=6, help_text="A directly standardised rate's variance, in its units squared.", max_digits=20, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('status', models.CharField(choices=[('new', 'New'), ('changed', 'Changed'), ('unchanged', 'Unchanged')], help_text='How the value compares with the approved figure for its period.', max_length=10)),
-                ('current', models.DecimalField(blank=True, decimal_places=6, help_text='The approved figure a changed value replaces.', max_digits=20, null=True)),
-                ('rank', models.PositiveSmallIntegerField(help_text='Where the preview lists it: with a warning first, then changed, new, unchanged.')),
-                ('area', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scorecard.area')),
-                ('measure', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scorecard.measure')),
-                ('period', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scorecard.reportingperiod')),
-                ('upload', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='values', to='submissions.stagedupload')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "row",
+                    models.PositiveIntegerField(help_text="Row of the file or form it came from."),
+                ),
+                ("value", models.DecimalField(decimal_places=6, max_digits=20)),
+                (
+                    "numerator",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True),
+                ),
+                (
+                    "denominator",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True),
+                ),
+                (
+                    "variance",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        help_text="A directly standardised rate's variance, in its units squared.",
+                        max_digits=20,
+                        null=True,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("changed", "Changed"),
+                            ("unchanged", "Unchanged"),
+                        ],
+                        help_text="How the value compares with the approved figure for its period.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "current",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        help_text="The approved figure a changed value replaces.",
+                        max_digits=20,
+                        null=True,
+                    ),
+                ),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        help_text="Where the preview lists it: with a warning first, then changed, new, unchanged."
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="scorecard.area",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="scorecard.measure",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="scorecard.reportingperiod",
+                    ),
+                ),
+                (
+                    "upload",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="submissions.stagedupload",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('upload', 'measure', 'area', 'period'), name='staged_value_once_per_upload')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("upload", "measure", "area", "period"),
+                        name="staged_value_once_per_upload",
+                    )
+                ],
             },
         ),
         migrations.RunPython(staged_values_unlogged, migrations.RunPython.noop),
