@@ -120,6 +120,7 @@ MULTIPLIERS = [1, 100, 1_000, 10_000, 100_000]
 
 
 _KIND_OF = {kind.value: kind for kind in ValueKind}
+_PERIOD_TYPE_OF = {kind.value: kind for kind in PeriodType}
 
 
 class Measure(models.Model):
@@ -342,7 +343,7 @@ class Measure(models.Model):
 
     @property
     def periods_of(self) -> PeriodType:
-        return PeriodType(self.period_type)
+        return _PERIOD_TYPE_OF[self.period_type]
 
     def clean(self) -> None:
         super().clean()

@@ -566,8 +566,10 @@ def validate_rows(
             if missing:
                 checker.error(clean.row, "note", missing)
         values.append(clean)
-    order = {raw.row: index for index, raw in enumerate(rows)}
-    issues = sorted(checker.issues, key=lambda i: -1 if i.row is None else order.get(i.row, -1))
+    issues = checker.issues
+    if issues:  # in the rows' order, problems with the whole input first
+        order = {raw.row: index for index, raw in enumerate(rows)}
+        issues.sort(key=lambda i: -1 if i.row is None else order.get(i.row, -1))
     failed = {i.row for i in issues if i.level == "error" and i.row is not None}
     measures = {p.raw.row: p.measure for p in parsed if p.measure is not None}
     return ValidationResult(values, issues, failed, measures)
