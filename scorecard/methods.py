@@ -144,10 +144,10 @@ class Method:
     publish_small_numbers: bool = False
 
 
-@dataclass(frozen=True)
-class Observation:
+class Observation(NamedTuple):
     """A figure of one period with what an interval needs: the numerator (events), the
-    denominator (people) and, for a directly standardised rate, the rate's variance."""
+    denominator (people) and, for a directly standardised rate, the rate's variance. A tuple:
+    a full recompute makes one for each of hundreds of thousands of figures."""
 
     period: Period
     value: Decimal
