@@ -249,7 +249,7 @@ def test_the_admin_sees_the_tracker_too(history, admin_user):
 def test_the_tracker_reads_in_a_fixed_number_of_queries(history, approver):
     with CaptureQueriesContext(connection) as queries:
         rows = returns(today=TODAY)
-    assert len(rows) == 7 and len(queries.captured_queries) == 3
+    assert len(rows) == 7 and len(queries.captured_queries) == 4
 
 
 # The API ------------------------------------------------------------------------------------
