@@ -87,3 +87,36 @@ def test_data_lead_uploads_a_file_fixes_the_error_the_preview_names_and_submits(
     expect(listed).to_contain_text("Submitted")
     expect(listed).to_contain_text("File upload")
     check_accessibility(page, "data-lead-home-submitted")
+
+
+def test_a_lead_pages_back_through_their_organisations_returns(page: Page, sign_in, demo_world):
+    from accounts.models import User
+    from submissions import services
+    from submissions.models import Channel
+    from submissions.validation import RawRow
+    from submissions.views import RETURNS_PAGE_SIZE
+
+    lead = User.objects.get(username="lead.police")
+    rows = [RawRow(2, {"measure": "1", "period": "Nov 23", "area": "", "value": "65"})]
+    made = [
+        services.submission_create(by=lead, rows=rows, channel=Channel.FORM)[0].pk
+        for _ in range(RETURNS_PAGE_SIZE + 2)
+    ]
+    total = len(made)
+
+    sign_in(page, "lead.police")
+    expect(page.get_by_text(f"Submissions 1 to {RETURNS_PAGE_SIZE} of {total}")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Submission {made[-1]}", exact=True)).to_be_visible()
+    check_accessibility(page, "data-lead-home-returns-page-1")
+
+    page.get_by_role("link", name="Next page").click()
+    expect(page).to_have_url(re.compile(r"\?page=2#submissions$"))
+    expect(
+        page.get_by_text(f"Submissions {RETURNS_PAGE_SIZE + 1} to {total} of {total}")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name=f"Submission {made[0]}", exact=True)).to_be_visible()
+    page.set_viewport_size({"width": 375, "height": 800})
+    check_accessibility(page, "data-lead-home-returns-page-2-375")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    page.get_by_role("link", name="Previous page").click()
+    expect(page).to_have_url(re.compile(r"\?page=1#submissions$"))
