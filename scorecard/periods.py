@@ -13,7 +13,7 @@ and nowhere else; splitting the parser from the labels it must round-trip would 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Final
@@ -111,12 +111,16 @@ class Period:
     type: PeriodType
     start: date
     end: date
+    #: The chronological sort key, made once: a large file or a recompute compares periods
+    #: hundreds of thousands of times.
+    _key: tuple[date, date, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         try:
             object.__setattr__(self, "type", PeriodType(self.type))
         except ValueError:
             raise PeriodError(f"'{self.type}' is not a kind of period we know.") from None
+        object.__setattr__(self, "_key", (self.end, self.start, _TYPE_ORDER[self.type]))
         self._check_shape()
         if self.start.year < MIN_YEAR or self.end.year > MAX_YEAR:
             raise PeriodError(
@@ -287,28 +291,25 @@ class Period:
 
     # Ordering -----------------------------------------------------------------------------------
 
-    def _sort_key(self) -> tuple[date, date, int]:
-        return (self.end, self.start, _TYPE_ORDER[self.type])
-
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Period):
             return NotImplemented
-        return self._sort_key() < other._sort_key()
+        return self._key < other._key
 
     def __le__(self, other: object) -> bool:
         if not isinstance(other, Period):
             return NotImplemented
-        return self._sort_key() <= other._sort_key()
+        return self._key <= other._key
 
     def __gt__(self, other: object) -> bool:
         if not isinstance(other, Period):
             return NotImplemented
-        return self._sort_key() > other._sort_key()
+        return self._key > other._key
 
     def __ge__(self, other: object) -> bool:
         if not isinstance(other, Period):
             return NotImplemented
-        return self._sort_key() >= other._sort_key()
+        return self._key >= other._key
 
 
 def _fy_start_year(day: date) -> int:

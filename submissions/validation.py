@@ -281,7 +281,7 @@ class _Checker:
         parsed.period = self._period(raw, parsed.measure)
         parsed.value, parsed.numerator, parsed.denominator = self._figures(raw, parsed.measure)
         parsed.variance = self._variance(raw, parsed.measure, parsed.numerator)
-        parsed.note = cell_text(raw.get("note"))  # its length is checked with the others
+        parsed.note = cell_text(raw.fields.get("note"))  # its length is checked with the others
         parsed.failed = len(self.issues) > before
         return parsed
 
@@ -292,7 +292,7 @@ class _Checker:
             return True  # the usual row, checked at once: the note's limit is the longer one
         ok = True
         for name in FIELDS:
-            value = raw.get(name)
+            value = raw.fields.get(name)
             if not isinstance(value, str):
                 continue
             limit = NOTE_MAX_LENGTH if name == "note" else CELL_MAX_LENGTH
@@ -303,7 +303,7 @@ class _Checker:
         return ok
 
     def _measure(self, raw: RawRow) -> Measure | None:
-        text = cell_text(raw.get("measure"))
+        text = cell_text(raw.fields.get("measure"))
         if text not in self._measures:
             self._measures[text] = self._judge_measure(text)
         measure, problem = self._measures[text]
@@ -331,7 +331,7 @@ class _Checker:
         return measure, None
 
     def _area(self, raw: RawRow) -> Area | None:
-        text = cell_text(raw.get("area"))
+        text = cell_text(raw.fields.get("area"))
         local = self.catalogue.local
         if not text:
             if local is None:
@@ -346,7 +346,7 @@ class _Checker:
 
     def _period(self, raw: RawRow, measure: Measure | None) -> Period | None:
         """The row's period; without a known measure only the label itself can be checked."""
-        text = cell_text(raw.get("period"))
+        text = cell_text(raw.fields.get("period"))
         expected = measure.periods_of if measure else None
         if not text:
             example = latest_ended(expected, self.today).label if expected else "Oct 23"
@@ -387,17 +387,17 @@ class _Checker:
         self, raw: RawRow, measure: Measure | None
     ) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
         row = raw.row
-        value, problem = _number(raw.get("value"), "value")
+        value, problem = _number(raw.fields.get("value"), "value")
         if problem:
             self.error(row, "value", problem)
         elif value is None:
             self.error(
                 row, "value", "Enter the value, or leave the whole row blank if you have no figure."
             )
-        numerator, problem = _number(raw.get("numerator"), "numerator")
+        numerator, problem = _number(raw.fields.get("numerator"), "numerator")
         if problem:
             self.error(row, "numerator", problem)
-        denominator, problem = _number(raw.get("denominator"), "denominator")
+        denominator, problem = _number(raw.fields.get("denominator"), "denominator")
         if problem:
             self.error(row, "denominator", problem)
         if numerator is not None and numerator < 0:
@@ -422,7 +422,7 @@ class _Checker:
     ) -> Decimal | None:
         """A directly standardised rate's variance: with its event count (the numerator) it
         gives the rate's confidence interval by Dobson's method; other measures have none."""
-        variance, problem = _number(raw.get("variance"), "variance")
+        variance, problem = _number(raw.fields.get("variance"), "variance")
         if problem:
             self.error(raw.row, "variance", problem)
             return None
