@@ -5,7 +5,7 @@ number of queries however many measures or rows there are."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -320,6 +320,9 @@ class StagedRows(Sequence[PreviewRow]):
     def __len__(self) -> int:
         return self.total
 
+    def __iter__(self) -> Iterator[PreviewRow]:
+        return iter(self[0 : self.total])  # one query, not one per row
+
     @overload
     def __getitem__(self, index: int) -> PreviewRow: ...
     @overload
@@ -333,7 +336,9 @@ class StagedRows(Sequence[PreviewRow]):
                 .order_by("rank", "row")[start:stop]
             )
             return [staged_row(value) for value in values]
-        found = self[index : index + 1] if index >= 0 else self[self.total + index :][:1]
+        if index < 0:
+            index += self.total
+        found = self[index : index + 1] if index >= 0 else []
         if not found:
             raise IndexError(index)
         return found[0]
@@ -355,7 +360,7 @@ class Preview:
     @property
     def total(self) -> int:
         """Rows with figures in the file."""
-        return sum(self.counts[status] for status in ("error", "changed", "new", "unchanged"))
+        return _total(self.counts)
 
     @property
     def has_errors(self) -> bool:
@@ -400,19 +405,23 @@ class Preview:
         def issues(found: list[list[Any]]) -> tuple[Issue, ...]:
             return tuple(Issue(*i) for i in found)
 
-        total = sum(data["counts"][s] for s in ("error", "changed", "new", "unchanged"))
         rows: Sequence[PreviewRow] = [
             PreviewRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], issues(r[7]), issues(r[8]), r[9])
             for r in data["rows"]
         ]
         return cls(
-            StagedRows(upload_id, total) if data.get("staged") else rows,
+            StagedRows(upload_id, _total(data["counts"])) if data.get("staged") else rows,
             list(issues(data["general"])),
             data["counts"],
             data.get("replaced", 0),
             data.get("untouched", 0),
             bool(data.get("staged")),
         )
+
+
+def _total(counts: dict[str, int]) -> int:
+    """The rows a preview's counts cover (each row has one status; warnings overlap them)."""
+    return sum(counts[status] for status in ("error", "changed", "new", "unchanged"))
 
 
 def upload_preview(
