@@ -37,7 +37,6 @@ LONDON = ZoneInfo("Europe/London")
 #: The stored precision as a quantum, for Decimal.quantize.
 STORED_QUANTUM = Decimal(1).scaleb(-STORED_PLACES)
 _PLAIN = re.compile(rf"-?\d{{1,14}}(?:\.\d{{1,{STORED_PLACES}}})?")
-_PLAIN_MAX_LENGTH = MAX_SIGNIFICANT
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
@@ -66,7 +65,7 @@ def read_figure(raw: Any, label: str = "value") -> Decimal | None:
     """
     if raw is None or raw == "":
         return None
-    if type(raw) is str and _PLAIN.fullmatch(raw) and len(raw) <= _PLAIN_MAX_LENGTH:
+    if type(raw) is str and _PLAIN.fullmatch(raw) and len(raw) <= MAX_SIGNIFICANT:
         # The usual cell ("61", "-3.25"): at most 14 whole and STORED_PLACES decimal digits and
         # no more than MAX_SIGNIFICANT characters, so within every limit below and exact.
         return Decimal(raw).quantize(STORED_QUANTUM)

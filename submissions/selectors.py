@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from portal.permissions import can
 from scorecard import figures
+from scorecard.figures import decimal_text
 from scorecard.models import DataPoint, Measure
 from scorecard.periods import Period, PeriodType, latest_ended
 from scorecard.selectors import local_area
@@ -30,7 +31,7 @@ from submissions.models import (
     Submission,
     SubmittedValue,
 )
-from submissions.validation import RawRow, value_row
+from submissions.validation import RawRow
 
 #: How many recent periods of each type the entry form offers, whether or not they are missing.
 PERIOD_CHOICES = {
@@ -215,28 +216,30 @@ def _line(value: SubmittedValue, history: list[DataPoint]) -> ValueLine:
     return ValueLine(value, same[-1] if same else None, earlier[-1] if earlier else None)
 
 
-def stored_rows(submission: Submission) -> list[RawRow]:
-    """The submission's values as raw rows, to run them through the validator again."""
-    return [row for row, _ in rows_with_keys(submission.values.all())]
+def stored_rows(values: QuerySet[SubmittedValue] | QuerySet[StagedValue]) -> list[RawRow]:
+    """Stored values (a return's or a staged upload's) as raw rows, to validate them again."""
+    return [row for row, _ in rows_with_keys(values)]
 
 
 def rows_with_keys(
     values: QuerySet[SubmittedValue] | QuerySet[StagedValue],
 ) -> list[tuple[RawRow, tuple[int, int, Period]]]:
-    """Stored values (a return's or a staged upload's) as the raw rows a file would give, each
+    """Stored values as the raw rows a file would give, in the words the validator reads, each
     with its (measure, area, period) key, in row order."""
     return [
         (
-            value_row(
+            RawRow(
                 v.row,
-                v.measure.number,
-                v.period.period,
-                v.area.name,
-                v.value,
-                v.numerator,
-                v.denominator,
-                v.note,
-                v.variance,
+                {
+                    "measure": str(v.measure.number),
+                    "period": v.period.label,
+                    "area": v.area.name,
+                    "value": decimal_text(v.value),
+                    "numerator": decimal_text(v.numerator),
+                    "denominator": decimal_text(v.denominator),
+                    "note": v.note,
+                    "variance": decimal_text(v.variance),
+                },
             ),
             (v.measure_id, v.area_id, v.period.period),
         )

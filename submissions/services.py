@@ -277,7 +277,8 @@ def submission_submit(submission: Submission, *, by: Any) -> ValidationResult:
     # Lock the return before reading its values, so an edit committing meanwhile is either
     # wholly before this check or waits for it; never half-checked.
     Submission.objects.select_for_update().filter(pk=submission.pk).first()
-    result = validate_rows(selectors.stored_rows(submission), user=by, require_notes=True)
+    rows = selectors.stored_rows(submission.values.all())
+    result = validate_rows(rows, user=by, require_notes=True)
     if not result.ok:
         raise InvalidSubmission(result.errors)
     _mark_submitted(submission, by=by, result=result)
@@ -400,13 +401,14 @@ def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
         raise WrongState("This upload has already been saved: it is no longer waiting.")
     values = StagedValue.objects.filter(upload_id=staged.pk)
     if staged.submission_id is not None:
-        saved = _into_open_return(staged.submission_id, staged, by=by)
+        saved = _into_open_return(staged.submission_id, staged.mode, values, by=by)
     elif staged.version == live_version() and _may_submit(by, values):
         saved = _new_return(by, Channel.UPLOAD, staged.summary)
         if not copy_rows(values, SubmittedValue, {"submission_id": saved.pk}):
             raise InvalidSubmission([Issue(None, "file", _NOT_CONFIRMABLE)])
     else:
-        saved, _ = submission_create(by=by, rows=_rows_of(values), channel=Channel.UPLOAD)
+        rows = selectors.stored_rows(values)
+        saved, _ = submission_create(by=by, rows=rows, channel=Channel.UPLOAD)
     values.delete()  # one statement, then the upload itself
     StagedUpload.objects.filter(pk=staged.pk).delete()
     return saved
@@ -415,14 +417,16 @@ def upload_confirm(staged: StagedUpload, *, by: Any) -> Submission:
 _NOT_CONFIRMABLE = "The file has errors: correct them and upload it again."
 
 
-def _into_open_return(submission_id: int, staged: StagedUpload, *, by: Any) -> Submission:
+def _into_open_return(
+    submission_id: int, mode: str, values: QuerySet[StagedValue], *, by: Any
+) -> Submission:
     existing = Submission.objects.filter(pk=submission_id).first()
     if existing is None:
         raise NotAllowed("The return this file was meant for no longer exists.")
-    rows = _rows_of(StagedValue.objects.filter(upload_id=staged.pk))
+    rows = selectors.stored_rows(values)
     if not rows:
         raise InvalidSubmission([Issue(None, "file", _NOT_CONFIRMABLE)])
-    if staged.mode == UploadMode.ADD:
+    if mode == UploadMode.ADD:
         rows = _joined(existing, rows, by=by)
     submission_update(existing, by=by, rows=rows, channel=Channel.UPLOAD)
     return existing
@@ -435,11 +439,6 @@ def _may_submit(by: Any, values: QuerySet[StagedValue]) -> bool:
         pk__in=values.order_by().values("measure_id").distinct()
     ).select_related("organisation")
     return all(can(by, "submit_for_measure", measure) for measure in measures)
-
-
-def _rows_of(values: QuerySet[StagedValue]) -> list[RawRow]:
-    """Staged values as the rows a file would give, to validate them again."""
-    return [row for row, _ in selectors.rows_with_keys(values)]
 
 
 def _joined(submission: Submission, rows: list[RawRow], *, by: Any) -> list[RawRow]:

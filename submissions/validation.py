@@ -32,7 +32,6 @@ from scorecard.figures import (
     FigureError,
     at_precision,
     cell_text,
-    decimal_text,
     read_figure,
     uk_date,
     uk_number,
@@ -95,34 +94,6 @@ class RawRow:
         """No figure in it: value, numerator, denominator and note all blank (a template row,
         or a form row left empty). Every channel leaves such rows out rather than refuse them."""
         return all(cell_text(self.fields.get(name)) == "" for name in FIGURE_FIELDS)
-
-
-def value_row(
-    row: int,
-    measure: int | None,
-    period: Period,
-    area: str,
-    value: Decimal,
-    numerator: Decimal | None,
-    denominator: Decimal | None,
-    note: str,
-    variance: Decimal | None,
-) -> RawRow:
-    """A value already stored (in a return, or a staged upload) as the row a file would give,
-    in the words the validator reads, to validate it again."""
-    return RawRow(
-        row,
-        {
-            "measure": "" if measure is None else str(measure),
-            "period": period.label,
-            "area": area,
-            "value": decimal_text(value),
-            "numerator": decimal_text(numerator),
-            "denominator": decimal_text(denominator),
-            "note": note,
-            "variance": decimal_text(variance),
-        },
-    )
 
 
 @dataclass(slots=True)
